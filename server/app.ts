@@ -1,0 +1,61 @@
+import "./polyfills.ts";
+import type { AddressInfo } from "node:net";
+import { defineRoom, defineServer } from "@colyseus/core";
+import { WebSocketTransport } from "@colyseus/ws-transport";
+import { RoomName } from "../shared/index.ts";
+import type { Config } from "./config.ts";
+import { mountHealth } from "./http/health.ts";
+import type { Logger } from "./logger.ts";
+import { configureArenaRoom } from "./rooms/ArenaRoom.ts";
+
+export interface AppDeps {
+  logger?: Logger;
+}
+
+function buildServer(config: Config, deps: AppDeps) {
+  const startedAt = Date.now();
+  return defineServer({
+    rooms: {
+      [RoomName.Arena]: defineRoom(configureArenaRoom({ settings: config.arena, logger: deps.logger })),
+    },
+    transport: new WebSocketTransport(),
+    express: (app) => {
+      mountHealth(app, startedAt);
+    },
+    greet: false,
+    // Signals are handled by server/index.ts, so tests and embedders own the process.
+    gracefullyShutdown: false,
+  });
+}
+
+/** The server's type, for `new Client<TickwireServer>(url)` on the client side. */
+export type TickwireServer = ReturnType<typeof buildServer>;
+
+export interface TickwireApp {
+  readonly server: TickwireServer;
+  /** Listen on `port` (0 = any free port); resolves with the bound port. */
+  listen(port?: number, host?: string): Promise<number>;
+  /** Disconnect everyone, dispose rooms and close the listener. */
+  close(): Promise<void>;
+}
+
+/**
+ * Build the whole server from a typed config. `server/index.ts` and the tests
+ * boot the same factory. Colyseus' matchmaker is a per-process singleton, so
+ * one app listens per process at a time.
+ */
+export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
+  const server = buildServer(config, deps);
+  return {
+    server,
+    async listen(port = config.port, host = config.host) {
+      await server.listen(port, host);
+      const address = server.transport.server?.address() as AddressInfo | null;
+      if (address === null || address === undefined) throw new Error("server is not listening");
+      return address.port;
+    },
+    async close() {
+      await server.gracefullyShutdown(false);
+    },
+  };
+}

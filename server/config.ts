@@ -1,0 +1,64 @@
+import { z } from "zod";
+
+/**
+ * The whole server configuration, parsed once from the environment. Every
+ * field has a default that works on a laptop; README's configuration table
+ * lists the same names.
+ */
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const EnvSchema = z.object({
+  PORT: int(0, 65535).default(2567),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  MAX_CLIENTS: int(1, 4096).default(64),
+  SPAWN_SEED: int(0, 0xffffffff).optional(),
+  INPUT_BUFFER_SIZE: int(1, 256).default(8),
+});
+
+export interface ArenaSettings {
+  /** Seats per room; a full room makes joinOrCreate create another. */
+  maxClients: number;
+  /** Pins every room's spawn PRNG; unset = a random seed per room. */
+  spawnSeed: number | undefined;
+  /** Inputs buffered per player before the oldest is dropped. */
+  inputBufferSize: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
+  arena: ArenaSettings;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "unset", as in a `.env` with `PORT=`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    arena: {
+      maxClients: e.MAX_CLIENTS,
+      spawnSeed: e.SPAWN_SEED,
+      inputBufferSize: e.INPUT_BUFFER_SIZE,
+    },
+  };
+}
+
+/** The defaults, as a test or embedder starts from them. */
+export function defaultConfig(overrides: Partial<Omit<Config, "arena">> & { arena?: Partial<ArenaSettings> } = {}): Config {
+  const base = parseConfig({});
+  return { ...base, ...overrides, arena: { ...base.arena, ...overrides.arena } };
+}

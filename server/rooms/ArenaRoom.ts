@@ -1,0 +1,129 @@
+import { Room, type Client, type RoomException, type RoomMethodName } from "@colyseus/core";
+import {
+  ARENA_BOUNDS,
+  ArenaState,
+  CHAT_HISTORY_SIZE,
+  ChatSend,
+  ClientMessage,
+  MoveInput,
+  Player,
+  ServerMessage,
+  TICK_HZ,
+  TickwireCloseCode,
+  applyInput,
+  checkChatText,
+  generatedName,
+  randomInt,
+  sanitizeName,
+  seededRandom,
+  type ArenaJoinOptions,
+  type Random,
+  type ServerMessages,
+} from "../../shared/index.ts";
+import { ChatLog } from "../chat/ChatLog.ts";
+import type { ArenaSettings } from "../config.ts";
+import type { Logger } from "../logger.ts";
+import { validated } from "../net/validated.ts";
+import { spawnPoint } from "./spawn.ts";
+
+export type ArenaClient = Client<{ messages: ServerMessages }>;
+
+/** What a configured room class carries; set by `configureArenaRoom`, never by join options. */
+export interface ArenaRoomContext {
+  settings: ArenaSettings;
+  logger: Logger | undefined;
+}
+
+const DEFAULT_CONTEXT: ArenaRoomContext = {
+  settings: { maxClients: 64, spawnSeed: undefined, inputBufferSize: 8 },
+  logger: undefined,
+};
+
+/**
+ * The arena: players move by buffered inputs in a fixed step and chat.
+ * The room does I/O only: validate, queue, call the pure simulation, broadcast.
+ */
+export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; input: MoveInput }> {
+  /**
+   * Server-owned settings. Deliberately not read from `onCreate(options)`:
+   * those options are merged from the creating client's join options, which
+   * a hostile client controls.
+   */
+  static context: ArenaRoomContext = DEFAULT_CONTEXT;
+
+  private readonly context = (this.constructor as typeof ArenaRoom).context;
+
+  override state = new ArenaState();
+
+  // Bounded: a client that sends faster than the tick rate loses its oldest
+  // inputs, it never banks extra movement (one input is consumed per tick).
+  override inputs = this.defineInput(MoveInput, { bufferMaxSize: this.context.settings.inputBufferSize });
+
+  override messages = {
+    [ClientMessage.Chat]: validated(ClientMessage.Chat, ChatSend, (client, { text }) => this.postChat(client, text)),
+  };
+
+  private random: Random = Math.random;
+  private readonly chat = new ChatLog(CHAT_HISTORY_SIZE);
+
+  override onCreate(): void {
+    const { settings } = this.context;
+    this.maxClients = settings.maxClients;
+    this.random = seededRandom(settings.spawnSeed ?? Math.floor(Math.random() * 0xffffffff));
+    this.patchRate = 1000 / TICK_HZ;
+    this.setFixedTimestep((ctx) => this.step(ctx.dt), TICK_HZ);
+
+    // Any message type without a handler closes only its sender, with a short
+    // reason: core's own fallback puts the whole type name into the close
+    // reason, and `ws` throws on reasons over 123 bytes, outside any try.
+    this.onMessage("*", (client: ArenaClient) => {
+      client.leave(TickwireCloseCode.UnknownMessage, "unknown message type");
+    });
+  }
+
+  override onJoin(client: ArenaClient, options?: ArenaJoinOptions): void {
+    const player = new Player();
+    player.name = sanitizeName(options?.name) || generatedName(this.random);
+    const spawn = spawnPoint(this.random, ARENA_BOUNDS);
+    player.x = spawn.x;
+    player.y = spawn.y;
+    player.hue = randomInt(this.random, 0, 255);
+    this.state.players.set(client.sessionId, player);
+    client.send(ServerMessage.ChatHistory, this.chat.history());
+  }
+
+  override onLeave(client: ArenaClient): void {
+    this.state.players.delete(client.sessionId);
+  }
+
+  override onUncaughtException(error: RoomException, methodName: RoomMethodName): void {
+    this.context.logger?.error({ err: error, roomId: this.roomId, method: methodName }, "room handler threw");
+  }
+
+  /** One fixed step: each player consumes at most one buffered input. */
+  private step(dt: number): void {
+    for (const [sessionId, player] of this.state.players) {
+      const input = this.inputs.get(sessionId).next();
+      if (input !== undefined) applyInput(player, input, dt);
+    }
+  }
+
+  private postChat(client: ArenaClient, raw: string): void {
+    const player = this.state.players.get(client.sessionId);
+    if (player === undefined) return;
+    const check = checkChatText(raw);
+    if (!check.ok) {
+      client.send(ServerMessage.ChatRejected, { reason: check.reason });
+      return;
+    }
+    const line = this.chat.append({ from: client.sessionId, name: player.name, text: check.text, at: Date.now() });
+    this.broadcast(ServerMessage.Chat, line);
+  }
+}
+
+/** A room class bound to server-owned settings (one per server instance). */
+export function configureArenaRoom(context: ArenaRoomContext): typeof ArenaRoom {
+  return class ConfiguredArenaRoom extends ArenaRoom {
+    static override context = context;
+  };
+}

@@ -1,0 +1,53 @@
+import type { ChatLine, ChatRejected } from "./chat.ts";
+
+/** Room type names as registered on the server. */
+export const RoomName = { Arena: "arena" } as const;
+
+/** Message types a client may send (besides inputs, which ride `room.input()`). */
+export const ClientMessage = { Chat: "chat" } as const;
+
+/** Message types the server sends. */
+export const ServerMessage = {
+  Chat: "chat",
+  ChatHistory: "chat:history",
+  ChatRejected: "chat:rejected",
+  Error: "error",
+} as const;
+
+/** Typed error codes carried by message "error". */
+export const ProtocolErrorCode = {
+  /** The payload did not match the message's schema; the message was dropped. */
+  InvalidPayload: "invalid_payload",
+} as const;
+export type ProtocolErrorCode = (typeof ProtocolErrorCode)[keyof typeof ProtocolErrorCode];
+
+export interface ProtocolError {
+  code: ProtocolErrorCode;
+  /** The message type that caused it. */
+  type: string;
+  /** Human-readable detail; never echoes the payload. */
+  message: string;
+}
+
+/** Payload type of every server→client message, by type. */
+export interface ServerMessages {
+  [ServerMessage.Chat]: ChatLine;
+  [ServerMessage.ChatHistory]: ChatLine[];
+  [ServerMessage.ChatRejected]: ChatRejected;
+  [ServerMessage.Error]: ProtocolError;
+}
+
+/**
+ * Application close codes (WebSocket 4000–4999; Colyseus uses 4000–4010).
+ */
+export const TickwireCloseCode = {
+  /** A message type the room does not handle. */
+  UnknownMessage: 4400,
+} as const;
+export type TickwireCloseCode = (typeof TickwireCloseCode)[keyof typeof TickwireCloseCode];
+
+/** Options a client passes to join an arena. */
+export interface ArenaJoinOptions {
+  /** Requested display name; the server sanitises it. */
+  name?: string;
+}

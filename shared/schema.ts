@@ -1,0 +1,46 @@
+import { schema, t, type SchemaType } from "@colyseus/schema";
+import { POSITION_MAX } from "./constants.ts";
+
+/**
+ * A position axis in world units on the 1/16 grid. `t.quantized` over
+ * [0, 65535/16] with 16 bits makes each wire step exactly 1/16 unit, so the
+ * value the server writes, the value it reads back and the value a client
+ * decodes are the same number (prediction replays bit-identically), and an x+y
+ * change costs 2 × (1 index byte + 2 bytes) on the wire.
+ */
+const position = () => t.quantized({ min: 0, max: POSITION_MAX, bits: 16 });
+
+export const Player = schema(
+  {
+    name: t.string(),
+    x: position(),
+    y: position(),
+    /** Colour wheel position, 0–255 mapped to 0–360°; fixed at spawn. */
+    hue: t.uint8(),
+  },
+  "Player",
+);
+export type Player = SchemaType<typeof Player>;
+
+export const ArenaState = schema(
+  {
+    /** Keyed by sessionId. */
+    players: t.map(Player),
+  },
+  "ArenaState",
+);
+export type ArenaState = SchemaType<typeof ArenaState>;
+
+/**
+ * One tick of movement intent: a direction with each axis in [-1, 1].
+ * Quantised on the wire (16 bits, exact zero), so whatever a client sends
+ * decodes into the range; `applyInput` still treats any value defensively.
+ */
+export const MoveInput = schema(
+  {
+    dx: t.quantized({ min: -1, max: 1, bits: 16 }),
+    dy: t.quantized({ min: -1, max: 1, bits: 16 }),
+  },
+  "MoveInput",
+);
+export type MoveInput = SchemaType<typeof MoveInput>;

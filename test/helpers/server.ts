@@ -1,0 +1,38 @@
+import { ColyseusTestServer } from "@colyseus/testing";
+import { createApp, type TickwireApp, type TickwireServer } from "../../server/app.ts";
+import { defaultConfig, type ArenaSettings, type Config } from "../../server/config.ts";
+
+export interface TestServer {
+  app: TickwireApp;
+  port: number;
+  /** Same origin as a browser would use. */
+  httpUrl: string;
+  /** The testing harness, pointed at this server's real port. */
+  colyseus: ColyseusTestServer<TickwireServer>;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions extends Partial<Omit<Config, "arena">> {
+  arena?: Partial<ArenaSettings>;
+}
+
+/**
+ * Boot the real app factory on a free port. `@colyseus/testing`'s own `boot()`
+ * always binds 2568, which would collide between test files, so this listens on
+ * port 0 and hands the harness the port it actually got.
+ */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const config = defaultConfig({ host: "127.0.0.1", logLevel: "silent", ...options });
+  const app = createApp(config);
+  const port = await app.listen(0, "127.0.0.1");
+  // ColyseusTestServer builds its SDK URL from the server's protected `port`.
+  app.server["port"] = port;
+  const colyseus = new ColyseusTestServer<TickwireServer>(app.server);
+  return {
+    app,
+    port,
+    httpUrl: `http://127.0.0.1:${port}`,
+    colyseus,
+    close: () => app.close(),
+  };
+}
