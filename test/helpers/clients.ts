@@ -1,0 +1,86 @@
+import type { Room as SdkRoom } from "@colyseus/sdk";
+import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
+import { ServerMessage, type ArenaJoinOptions, type ServerMessages } from "../../shared/index.ts";
+import type { TestServer } from "./server.ts";
+
+export type ArenaSdkRoom = SdkRoom<ArenaRoom>;
+type MessageType = keyof ServerMessages;
+interface Received<K extends MessageType = MessageType> {
+  type: K;
+  payload: ServerMessages[K];
+}
+
+/**
+ * Records every message a client receives, in order, from the moment it joins,
+ * so a test can await one that already arrived (no race with registration) and
+ * can assert what never arrived.
+ */
+export class Inbox {
+  readonly received: Received[] = [];
+  private waiters: Array<() => void> = [];
+
+  constructor(room: ArenaSdkRoom) {
+    // One handler per known type rather than "*": the SDK only calls "*" for
+    // types that have never had a handler of their own.
+    for (const type of Object.values(ServerMessage)) {
+      room.onMessage(type, (payload: ServerMessages[typeof type]) => {
+        this.received.push({ type, payload } as Received);
+        for (const wake of this.waiters.splice(0)) wake();
+      });
+    }
+  }
+
+  all<K extends MessageType>(type: K): Array<ServerMessages[K]> {
+    return this.received.filter((m): m is Received<K> => m.type === type).map((m) => m.payload);
+  }
+
+  /** The first message of `type` matching `predicate`, received before or after this call. */
+  async waitFor<K extends MessageType>(
+    type: K,
+    predicate: (payload: ServerMessages[K]) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<ServerMessages[K]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.all(type).find(predicate);
+      if (found !== undefined) return found;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`no "${type}" message matched within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+}
+
+export interface ArenaPlayer {
+  room: ArenaSdkRoom;
+  inbox: Inbox;
+}
+
+/** Join a room by id through the real SDK, recording messages from the first one. */
+export async function joinArena(ts: TestServer, roomId: string, options: ArenaJoinOptions = {}): Promise<ArenaPlayer> {
+  const room = await ts.colyseus.sdk.joinById<ArenaRoom>(roomId, options);
+  // Registered before the first state arrives: the server sends chat:history right after it.
+  const inbox = new Inbox(room);
+  await room.waitForInitialState();
+  return { room, inbox };
+}
+
+/** Resolve once `predicate` holds, checking after each state patch; fail after `maxPatches`. */
+export async function untilPatched(room: ArenaSdkRoom, predicate: () => boolean, maxPatches = 60): Promise<void> {
+  for (let i = 0; i < maxPatches; i++) {
+    if (predicate()) return;
+    await room.waitForNextPatch();
+  }
+  if (!predicate()) throw new Error(`condition not met after ${maxPatches} patches`);
+}
+
+/** Resolve when the room's connection closes, with the close code. */
+export function closed(room: ArenaSdkRoom): Promise<number> {
+  return new Promise((resolve) => room.onLeave.once((code) => resolve(code)));
+}

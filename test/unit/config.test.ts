@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "../../server/config.ts";
+
+describe("parseConfig", () => {
+  it("has laptop defaults", () => {
+    expect(parseConfig({})).toEqual({
+      port: 2567,
+      host: "0.0.0.0",
+      logLevel: "info",
+      arena: { maxClients: 64, spawnSeed: undefined, inputBufferSize: 8 },
+    });
+  });
+
+  it("reads every variable", () => {
+    const config = parseConfig({
+      PORT: "3000",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      MAX_CLIENTS: "10",
+      SPAWN_SEED: "1234",
+      INPUT_BUFFER_SIZE: "4",
+    });
+    expect(config).toEqual({
+      port: 3000,
+      host: "127.0.0.1",
+      logLevel: "warn",
+      arena: { maxClients: 10, spawnSeed: 1234, inputBufferSize: 4 },
+    });
+  });
+
+  it("treats empty values as unset", () => {
+    expect(parseConfig({ PORT: "", MAX_CLIENTS: "" }).port).toBe(2567);
+  });
+
+  it("names every invalid variable", () => {
+    expect(() => parseConfig({ PORT: "http", MAX_CLIENTS: "0", LOG_LEVEL: "loud" })).toThrowError(ConfigError);
+    try {
+      parseConfig({ PORT: "http", MAX_CLIENTS: "0", LOG_LEVEL: "loud" });
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain("PORT");
+      expect(message).toContain("MAX_CLIENTS");
+      expect(message).toContain("LOG_LEVEL");
+    }
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { NAME_MAX_LENGTH, generatedName, sanitizeName, seededRandom } from "../../shared/index.ts";
+
+describe("sanitizeName", () => {
+  it.each([
+    ["trims", "  Alice  ", "Alice"],
+    ["removes control characters", "Al\u0007ice\u001b", "Alice"],
+    ["removes zero-width characters", "A\u200Bl\u200Ci\u200Dc\uFEFFe\u2060", "Alice"],
+    ["removes bidi overrides", "\u202EecilA\u202C", "ecilA"],
+    ["turns line breaks into one space", "Big\n\n\tBob", "Big Bob"],
+    ["caps at 16 characters", "abcdefghijklmnopqrstuvwxyz", "abcdefghijklmnop"],
+    ["counts an emoji once and never splits it", "😀".repeat(20), "😀".repeat(16)],
+    ["does not end on a space after cutting", "abcdefghijklmno pq", "abcdefghijklmno"],
+    ["keeps letters of any script", "Zoë 李 Ünal", "Zoë 李 Ünal"],
+  ])("%s", (_label, raw, expected) => {
+    expect(sanitizeName(raw)).toBe(expected);
+  });
+
+  it.each([
+    ["empty", ""],
+    ["only spaces", "    "],
+    ["only invisible characters", "\u200B\u200E\u3164\u2800"],
+    ["a number", 42],
+    ["undefined", undefined],
+    ["an object", { toString: () => "Mallory" }],
+  ])("returns '' for %s", (_label, raw) => {
+    expect(sanitizeName(raw)).toBe("");
+  });
+
+  it("never returns more than NAME_MAX_LENGTH code points", () => {
+    expect(Array.from(sanitizeName("x".repeat(10_000))).length).toBe(NAME_MAX_LENGTH);
+  });
+});
+
+describe("generatedName", () => {
+  it("is Player- and four hex digits", () => {
+    expect(generatedName(seededRandom(1))).toMatch(/^Player-[0-9A-F]{4}$/);
+  });
+
+  it("follows the seed", () => {
+    expect(generatedName(seededRandom(9))).toBe(generatedName(seededRandom(9)));
+    expect(generatedName(() => 0)).toBe("Player-0000");
+    expect(generatedName(() => 0.999999)).toBe("Player-FFFF");
+  });
+});
