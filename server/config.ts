@@ -58,7 +58,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
 }
 
 /** The defaults, as a test or embedder starts from them. */
-export function defaultConfig(overrides: Partial<Omit<Config, "arena">> & { arena?: Partial<ArenaSettings> } = {}): Config {
+export function defaultConfig(
+  overrides: Partial<Omit<Config, "arena">> & { arena?: Partial<ArenaSettings> } = {},
+): Config {
   const base = parseConfig({});
   return { ...base, ...overrides, arena: { ...base.arena, ...overrides.arena } };
 }

@@ -11,7 +11,16 @@ export function createLogger(level: string): Logger {
     level,
     base: { service: "tickwire" },
     redact: {
-      paths: ["token", "*.token", "authorization", "*.authorization", "reconnectionToken", "*.reconnectionToken", "secret", "*.secret"],
+      paths: [
+        "token",
+        "*.token",
+        "authorization",
+        "*.authorization",
+        "reconnectionToken",
+        "*.reconnectionToken",
+        "secret",
+        "*.secret",
+      ],
       censor: "[redacted]",
     },
   });

@@ -1,11 +1,4 @@
-import {
-  PLAYER_RADIUS,
-  PLAYER_SPEED,
-  POSITION_SCALE,
-  TICK_SECONDS,
-  WORLD_HEIGHT,
-  WORLD_WIDTH,
-} from "./constants.ts";
+import { PLAYER_RADIUS, PLAYER_SPEED, POSITION_SCALE, TICK_SECONDS, WORLD_HEIGHT, WORLD_WIDTH } from "./constants.ts";
 
 /** What `applyInput` moves: the server's `Player`, or the client's predicted copy. */
 export interface Position {

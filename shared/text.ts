@@ -18,11 +18,7 @@ const WHITESPACE_RUN = /\s+/gu;
 
 /** Remove invisible characters, turn line breaks into spaces, collapse runs of whitespace, trim. */
 export function cleanText(raw: string): string {
-  return raw
-    .replace(WHITESPACE_CONTROLS, " ")
-    .replace(INVISIBLE, "")
-    .replace(WHITESPACE_RUN, " ")
-    .trim();
+  return raw.replace(WHITESPACE_CONTROLS, " ").replace(INVISIBLE, "").replace(WHITESPACE_RUN, " ").trim();
 }
 
 /** Length in code points, so an emoji counts once and is never split in half. */

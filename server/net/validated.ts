@@ -14,19 +14,21 @@ import { ProtocolErrorCode, ServerMessage, type ProtocolError } from "../../shar
  * The returned handler's second parameter is typed `z.input<S>`, which is what
  * the typed SDK client reads to type `room.send(type, payload)`.
  */
-export function validated<S extends z.ZodType, This>(
+export function validated<S extends z.ZodType, C extends Client, This>(
   type: string,
   schema: S,
-  handler: (this: This, client: Client, message: z.output<S>) => void,
-  onInvalid?: (client: Client, type: string) => void,
-): (this: This, client: Client, message: z.input<S>) => void {
-  return function (this: This, client: Client, message: z.input<S>): void {
+  handler: (this: This, client: C, message: z.output<S>) => void,
+  onInvalid?: (client: C, type: string) => void,
+): (this: This, client: C, message: z.input<S>) => void {
+  return function (this: This, client: C, message: z.input<S>): void {
     const parsed = schema.safeParse(message);
     if (!parsed.success) {
       const error: ProtocolError = {
         code: ProtocolErrorCode.InvalidPayload,
         type,
-        message: parsed.error.issues.map((issue) => `${issue.path.join(".") || "payload"}: ${issue.message}`).join("; "),
+        message: parsed.error.issues
+          .map((issue) => `${issue.path.join(".") || "payload"}: ${issue.message}`)
+          .join("; "),
       };
       client.send(ServerMessage.Error, error);
       onInvalid?.(client, type);

@@ -60,7 +60,9 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
   override inputs = this.defineInput(MoveInput, { bufferMaxSize: this.context.settings.inputBufferSize });
 
   override messages = {
-    [ClientMessage.Chat]: validated(ClientMessage.Chat, ChatSend, (client, { text }) => this.postChat(client, text)),
+    [ClientMessage.Chat]: validated(ClientMessage.Chat, ChatSend, (client: ArenaClient, { text }) =>
+      this.postChat(client, text),
+    ),
   };
 
   private random: Random = Math.random;

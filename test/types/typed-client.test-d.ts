@@ -3,7 +3,7 @@
  * with the payloads their schemas accept. Checked by `vitest --typecheck`
  * (part of `npm test`) and by `tsc` in `npm run check`.
  */
-import { Client } from "@colyseus/sdk";
+import type { Client } from "@colyseus/sdk";
 import { describe, expectTypeOf, it } from "vitest";
 import type { TickwireServer } from "../../server/app.ts";
 import type { ChatLine, ChatRejected, ProtocolError } from "../../shared/index.ts";
