@@ -2,25 +2,43 @@ import "./polyfills.ts";
 import type { AddressInfo } from "node:net";
 import { defineRoom, defineServer } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
-import { RoomName } from "../shared/index.ts";
+import { ARENA_BOUNDS, RoomName } from "../shared/index.ts";
 import type { Config } from "./config.ts";
+import { mountDebug } from "./http/debug.ts";
 import { mountHealth } from "./http/health.ts";
+import { mountMetrics } from "./http/metrics.ts";
 import type { Logger } from "./logger.ts";
+import { createMetrics, type Metrics } from "./metrics/Metrics.ts";
 import { configureArenaRoom } from "./rooms/ArenaRoom.ts";
+import { configureWorldRoom } from "./rooms/WorldRoom.ts";
 
 export interface AppDeps {
   logger?: Logger;
 }
 
-function buildServer(config: Config, deps: AppDeps) {
+function buildServer(config: Config, deps: AppDeps, metrics: Metrics) {
   const startedAt = Date.now();
+  const { logger } = deps;
+  const { world } = config;
   return defineServer({
     rooms: {
-      [RoomName.Arena]: defineRoom(configureArenaRoom({ settings: config.arena, logger: deps.logger })),
+      [RoomName.Arena]: defineRoom(
+        configureArenaRoom({ settings: { ...config.arena, bounds: ARENA_BOUNDS }, logger, metrics }),
+      ),
+      [RoomName.World]: defineRoom(
+        configureWorldRoom({
+          settings: { ...config.arena, maxClients: world.maxClients, bounds: { width: world.size, height: world.size } },
+          interest: { enterRadius: world.viewRadius, leaveRadius: world.viewRadius + world.viewMargin },
+          logger,
+          metrics,
+        }),
+      ),
     },
     transport: new WebSocketTransport(),
     express: (app) => {
       mountHealth(app, startedAt);
+      mountMetrics(app, metrics.registry);
+      if (config.debugEndpoints) mountDebug(app);
     },
     greet: false,
     // Signals are handled by server/index.ts, so tests and embedders own the process.
@@ -33,6 +51,7 @@ export type TickwireServer = ReturnType<typeof buildServer>;
 
 export interface TickwireApp {
   readonly server: TickwireServer;
+  readonly metrics: Metrics;
   /** Listen on `port` (0 = any free port); resolves with the bound port. */
   listen(port?: number, host?: string): Promise<number>;
   /** Disconnect everyone, dispose rooms and close the listener. */
@@ -45,9 +64,11 @@ export interface TickwireApp {
  * one app listens per process at a time.
  */
 export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
-  const server = buildServer(config, deps);
+  const metrics = createMetrics();
+  const server = buildServer(config, deps, metrics);
   return {
     server,
+    metrics,
     async listen(port = config.port, host = config.host) {
       await server.listen(port, host);
       const address = server.transport.server?.address() as AddressInfo | null;
@@ -56,6 +77,7 @@ export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
     },
     async close() {
       await server.gracefullyShutdown(false);
+      metrics.close();
     },
   };
 }

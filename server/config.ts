@@ -6,6 +6,7 @@ import { z } from "zod";
  * lists the same names.
  */
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const flag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
 const EnvSchema = z.object({
   PORT: int(0, 65535).default(2567),
@@ -14,6 +15,12 @@ const EnvSchema = z.object({
   MAX_CLIENTS: int(1, 4096).default(64),
   SPAWN_SEED: int(0, 0xffffffff).optional(),
   INPUT_BUFFER_SIZE: int(1, 256).default(8),
+  // 4095: positions are 16-bit fixed point at 1/16 unit (shared/constants.ts POSITION_MAX).
+  WORLD_SIZE: int(64, 4095).default(4000),
+  WORLD_MAX_CLIENTS: int(1, 10_000).default(2500),
+  VIEW_RADIUS: int(16, 4095).default(400),
+  VIEW_MARGIN: int(0, 4095).default(100),
+  DEBUG_ENDPOINTS: flag.default(false),
 });
 
 export interface ArenaSettings {
@@ -25,11 +32,25 @@ export interface ArenaSettings {
   inputBufferSize: number;
 }
 
+export interface WorldSettings {
+  /** Side of the square open world, in world units. */
+  size: number;
+  /** Seats in one world room. */
+  maxClients: number;
+  /** A player enters a client's view within this distance of the client's player... */
+  viewRadius: number;
+  /** ...and leaves it only beyond viewRadius + viewMargin (hysteresis: no flicker at the edge). */
+  viewMargin: number;
+}
+
 export interface Config {
   port: number;
   host: string;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   arena: ArenaSettings;
+  world: WorldSettings;
+  /** Bench-only `GET /debug/...` state snapshots; never on in production. */
+  debugEndpoints: boolean;
 }
 
 export class ConfigError extends Error {
@@ -54,13 +75,28 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       spawnSeed: e.SPAWN_SEED,
       inputBufferSize: e.INPUT_BUFFER_SIZE,
     },
+    world: {
+      size: e.WORLD_SIZE,
+      maxClients: e.WORLD_MAX_CLIENTS,
+      viewRadius: e.VIEW_RADIUS,
+      viewMargin: e.VIEW_MARGIN,
+    },
+    debugEndpoints: e.DEBUG_ENDPOINTS,
   };
 }
 
 /** The defaults, as a test or embedder starts from them. */
 export function defaultConfig(
-  overrides: Partial<Omit<Config, "arena">> & { arena?: Partial<ArenaSettings> } = {},
+  overrides: Partial<Omit<Config, "arena" | "world">> & {
+    arena?: Partial<ArenaSettings>;
+    world?: Partial<WorldSettings>;
+  } = {},
 ): Config {
   const base = parseConfig({});
-  return { ...base, ...overrides, arena: { ...base.arena, ...overrides.arena } };
+  return {
+    ...base,
+    ...overrides,
+    arena: { ...base.arena, ...overrides.arena },
+    world: { ...base.world, ...overrides.world },
+  };
 }

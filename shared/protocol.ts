@@ -1,7 +1,7 @@
 import type { ChatLine, ChatRejected } from "./chat.ts";
 
 /** Room type names as registered on the server. */
-export const RoomName = { Arena: "arena" } as const;
+export const RoomName = { Arena: "arena", World: "world" } as const;
 
 /** Message types a client may send (besides inputs, which ride `room.input()`). */
 export const ClientMessage = { Chat: "chat" } as const;
@@ -46,7 +46,7 @@ export const TickwireCloseCode = {
 } as const;
 export type TickwireCloseCode = (typeof TickwireCloseCode)[keyof typeof TickwireCloseCode];
 
-/** Options a client passes to join an arena. */
+/** Options a client passes to join an arena or the open world. */
 export interface ArenaJoinOptions {
   /** Requested display name; the server sanitises it. */
   name?: string;

@@ -8,6 +8,8 @@ describe("parseConfig", () => {
       host: "0.0.0.0",
       logLevel: "info",
       arena: { maxClients: 64, spawnSeed: undefined, inputBufferSize: 8 },
+      world: { size: 4000, maxClients: 2500, viewRadius: 400, viewMargin: 100 },
+      debugEndpoints: false,
     });
   });
 
@@ -19,13 +21,24 @@ describe("parseConfig", () => {
       MAX_CLIENTS: "10",
       SPAWN_SEED: "1234",
       INPUT_BUFFER_SIZE: "4",
+      WORLD_SIZE: "2000",
+      WORLD_MAX_CLIENTS: "300",
+      VIEW_RADIUS: "250",
+      VIEW_MARGIN: "50",
+      DEBUG_ENDPOINTS: "true",
     });
     expect(config).toEqual({
       port: 3000,
       host: "127.0.0.1",
       logLevel: "warn",
       arena: { maxClients: 10, spawnSeed: 1234, inputBufferSize: 4 },
+      world: { size: 2000, maxClients: 300, viewRadius: 250, viewMargin: 50 },
+      debugEndpoints: true,
     });
+  });
+
+  it("refuses a world larger than the 16-bit position grid", () => {
+    expect(() => parseConfig({ WORLD_SIZE: "4096" })).toThrowError(/WORLD_SIZE/);
   });
 
   it("treats empty values as unset", () => {

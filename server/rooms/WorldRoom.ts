@@ -1,0 +1,53 @@
+import { StateView } from "@colyseus/schema";
+import { WorldState, type Player } from "../../shared/index.ts";
+import { InterestGrid, type InterestOptions } from "../systems/InterestGrid.ts";
+import { PlayRoom, type PlayClient, type PlayRoomContext } from "./PlayRoom.ts";
+
+export interface WorldRoomContext extends PlayRoomContext {
+  interest: InterestOptions;
+}
+
+/**
+ * The open world: one large map, and each client receives only the players
+ * near its own (area of interest through its `StateView`, driven by the
+ * InterestGrid system alone).
+ */
+export class WorldRoom extends PlayRoom<WorldState> {
+  static override context: WorldRoomContext;
+
+  override state = new WorldState();
+
+  private readonly interest = new InterestGrid<Player>((this.constructor as typeof WorldRoom).context.interest);
+
+  override onCreate(): void {
+    super.onCreate();
+    this.state.width = this.context.settings.bounds.width;
+    this.state.height = this.context.settings.bounds.height;
+  }
+
+  protected override onPlayerJoined(client: PlayClient, player: Player): void {
+    client.view = new StateView();
+    this.interest.add(client.sessionId, player, client.view);
+  }
+
+  protected override onPlayerLeaving(client: PlayClient): void {
+    this.interest.remove(client.sessionId);
+    // Frees the view's slot now; otherwise only a GC finaliser would (schema StateView.dispose).
+    client.view?.dispose();
+  }
+
+  protected override afterStep(): void {
+    this.interest.update();
+  }
+
+  protected override visibleTo(sessionId: string): Iterable<string> {
+    return [sessionId, ...this.interest.visibleTo(sessionId)];
+  }
+}
+
+/** A world room class bound to server-owned settings (one per server instance). */
+export function configureWorldRoom(context: WorldRoomContext): typeof WorldRoom {
+  return class ConfiguredWorldRoom extends WorldRoom {
+    static override context = context;
+  };
+}
