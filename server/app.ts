@@ -27,7 +27,11 @@ function buildServer(config: Config, deps: AppDeps, metrics: Metrics) {
       ),
       [RoomName.World]: defineRoom(
         configureWorldRoom({
-          settings: { ...config.arena, maxClients: world.maxClients, bounds: { width: world.size, height: world.size } },
+          settings: {
+            ...config.arena,
+            maxClients: world.maxClients,
+            bounds: { width: world.size, height: world.size },
+          },
           interest: { enterRadius: world.viewRadius, leaveRadius: world.viewRadius + world.viewMargin },
           logger,
           metrics,

@@ -1,6 +1,6 @@
 import { ColyseusTestServer } from "@colyseus/testing";
 import { createApp, type TickwireApp, type TickwireServer } from "../../server/app.ts";
-import { defaultConfig, type ArenaSettings, type Config } from "../../server/config.ts";
+import { defaultConfig, type ArenaSettings, type Config, type WorldSettings } from "../../server/config.ts";
 
 export interface TestServer {
   app: TickwireApp;
@@ -12,8 +12,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export interface TestServerOptions extends Partial<Omit<Config, "arena">> {
+export interface TestServerOptions extends Partial<Omit<Config, "arena" | "world">> {
   arena?: Partial<ArenaSettings>;
+  world?: Partial<WorldSettings>;
 }
 
 /**
