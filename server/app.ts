@@ -4,6 +4,8 @@ import { defineRoom, defineServer } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { RoomName } from "../shared/index.ts";
 import type { Config } from "./config.ts";
+import { TokenService, resolveSecret } from "./auth/TokenService.ts";
+import { mountGuestAuth } from "./auth/guestRoute.ts";
 import { mountHealth } from "./http/health.ts";
 import type { Logger } from "./logger.ts";
 import { configureArenaRoom } from "./rooms/ArenaRoom.ts";
@@ -14,15 +16,23 @@ export interface AppDeps {
 
 function buildServer(config: Config, deps: AppDeps) {
   const startedAt = Date.now();
+  const { secret, generated } = resolveSecret(config.auth.secret);
+  if (generated) {
+    deps.logger?.warn("AUTH_SECRET is not set: using a random secret, so tokens will not survive a restart");
+  }
+  const tokens = new TokenService({ secret, ttlSeconds: config.auth.tokenTtlSeconds });
   return defineServer({
     rooms: {
-      [RoomName.Arena]: defineRoom(configureArenaRoom({ settings: config.arena, logger: deps.logger })),
+      [RoomName.Arena]: defineRoom(configureArenaRoom({ settings: config.arena, tokens, logger: deps.logger })),
     },
     transport: new WebSocketTransport(),
     express: (app) => {
       mountHealth(app, startedAt);
+      mountGuestAuth(app, tokens, deps.logger);
     },
     greet: false,
+    // Colyseus' own messages go through the same structured (and redacting) logger.
+    ...(deps.logger === undefined ? {} : { logger: deps.logger.child({ component: "colyseus" }) }),
     // Signals are handled by server/index.ts, so tests and embedders own the process.
     gracefullyShutdown: false,
   });

@@ -14,6 +14,8 @@ const EnvSchema = z.object({
   MAX_CLIENTS: int(1, 4096).default(64),
   SPAWN_SEED: int(0, 0xffffffff).optional(),
   INPUT_BUFFER_SIZE: int(1, 256).default(8),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters (256 bits for HS256)").optional(),
+  AUTH_TOKEN_TTL_S: int(60, 365 * 24 * 3600).default(24 * 3600),
 });
 
 export interface ArenaSettings {
@@ -25,11 +27,18 @@ export interface ArenaSettings {
   inputBufferSize: number;
 }
 
+export interface AuthSettings {
+  /** HS256 secret; unset = generated at start (tokens die with the process). */
+  secret: string | undefined;
+  tokenTtlSeconds: number;
+}
+
 export interface Config {
   port: number;
   host: string;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   arena: ArenaSettings;
+  auth: AuthSettings;
 }
 
 export class ConfigError extends Error {
@@ -54,13 +63,25 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       spawnSeed: e.SPAWN_SEED,
       inputBufferSize: e.INPUT_BUFFER_SIZE,
     },
+    auth: {
+      secret: e.AUTH_SECRET,
+      tokenTtlSeconds: e.AUTH_TOKEN_TTL_S,
+    },
   };
 }
 
 /** The defaults, as a test or embedder starts from them. */
-export function defaultConfig(
-  overrides: Partial<Omit<Config, "arena">> & { arena?: Partial<ArenaSettings> } = {},
-): Config {
+export type ConfigOverrides = Partial<Omit<Config, "arena" | "auth">> & {
+  arena?: Partial<ArenaSettings>;
+  auth?: Partial<AuthSettings>;
+};
+
+export function defaultConfig(overrides: ConfigOverrides = {}): Config {
   const base = parseConfig({});
-  return { ...base, ...overrides, arena: { ...base.arena, ...overrides.arena } };
+  return {
+    ...base,
+    ...overrides,
+    arena: { ...base.arena, ...overrides.arena },
+    auth: { ...base.auth, ...overrides.auth },
+  };
 }

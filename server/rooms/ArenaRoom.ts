@@ -1,5 +1,6 @@
-import { Room, type Client, type RoomException, type RoomMethodName } from "@colyseus/core";
+import { Room, ServerError, type Client, type RoomException, type RoomMethodName } from "@colyseus/core";
 import {
+  AUTH_FAILED_CODE,
   ARENA_BOUNDS,
   ArenaState,
   CHAT_HISTORY_SIZE,
@@ -12,32 +13,29 @@ import {
   TickwireCloseCode,
   applyInput,
   checkChatText,
-  generatedName,
   randomInt,
-  sanitizeName,
   seededRandom,
   type ArenaJoinOptions,
+  type PlayerIdentity,
   type Random,
   type ServerMessages,
 } from "../../shared/index.ts";
+import { AuthError, type TokenService } from "../auth/TokenService.ts";
 import { ChatLog } from "../chat/ChatLog.ts";
 import type { ArenaSettings } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import { validated } from "../net/validated.ts";
 import { spawnPoint } from "./spawn.ts";
 
-export type ArenaClient = Client<{ messages: ServerMessages }>;
+/** `client.auth` is the identity the verified token carries (see `onAuth`). */
+export type ArenaClient = Client<{ messages: ServerMessages; auth: PlayerIdentity }>;
 
 /** What a configured room class carries; set by `configureArenaRoom`, never by join options. */
 export interface ArenaRoomContext {
   settings: ArenaSettings;
+  tokens: TokenService;
   logger: Logger | undefined;
 }
-
-const DEFAULT_CONTEXT: ArenaRoomContext = {
-  settings: { maxClients: 64, spawnSeed: undefined, inputBufferSize: 8 },
-  logger: undefined,
-};
 
 /**
  * The arena: players move by buffered inputs in a fixed step and chat.
@@ -49,7 +47,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
    * those options are merged from the creating client's join options, which
    * a hostile client controls.
    */
-  static context: ArenaRoomContext = DEFAULT_CONTEXT;
+  declare static context: ArenaRoomContext;
 
   private readonly context = (this.constructor as typeof ArenaRoom).context;
 
@@ -83,9 +81,18 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
     });
   }
 
-  override onJoin(client: ArenaClient, options?: ArenaJoinOptions): void {
+  /**
+   * Name and id come from the token `onAuth` verified, never from join
+   * options (a client could claim anything there): `options.name` is only
+   * kept in the signature so typed clients may still pass it.
+   */
+  override onJoin(client: ArenaClient, _options?: ArenaJoinOptions): void {
+    const identity = client.auth;
+    if (identity === undefined) throw new ServerError(AUTH_FAILED_CODE, "token_missing");
     const player = new Player();
-    player.name = sanitizeName(options?.name) || generatedName(this.random);
+    player.id = identity.playerId;
+    player.name = identity.name;
+    player.role = identity.role;
     const spawn = spawnPoint(this.random, ARENA_BOUNDS);
     player.x = spawn.x;
     player.y = spawn.y;
@@ -127,5 +134,18 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
 export function configureArenaRoom(context: ArenaRoomContext): typeof ArenaRoom {
   return class ConfiguredArenaRoom extends ArenaRoom {
     static override context = context;
+
+    /**
+     * Runs before any seat is reserved, so a refused join holds nothing.
+     * Colyseus calls it unbound (no `this`), hence the closure over `context`.
+     */
+    static override async onAuth(token: string): Promise<PlayerIdentity> {
+      try {
+        return await context.tokens.verify(token);
+      } catch (error) {
+        if (error instanceof AuthError) throw new ServerError(AUTH_FAILED_CODE, error.reason);
+        throw error;
+      }
+    }
   };
 }

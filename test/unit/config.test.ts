@@ -8,6 +8,7 @@ describe("parseConfig", () => {
       host: "0.0.0.0",
       logLevel: "info",
       arena: { maxClients: 64, spawnSeed: undefined, inputBufferSize: 8 },
+      auth: { secret: undefined, tokenTtlSeconds: 86_400 },
     });
   });
 
@@ -19,17 +20,24 @@ describe("parseConfig", () => {
       MAX_CLIENTS: "10",
       SPAWN_SEED: "1234",
       INPUT_BUFFER_SIZE: "4",
+      AUTH_SECRET: "k".repeat(32),
+      AUTH_TOKEN_TTL_S: "600",
     });
     expect(config).toEqual({
       port: 3000,
       host: "127.0.0.1",
       logLevel: "warn",
       arena: { maxClients: 10, spawnSeed: 1234, inputBufferSize: 4 },
+      auth: { secret: "k".repeat(32), tokenTtlSeconds: 600 },
     });
   });
 
   it("treats empty values as unset", () => {
     expect(parseConfig({ PORT: "", MAX_CLIENTS: "" }).port).toBe(2567);
+  });
+
+  it("refuses a short AUTH_SECRET", () => {
+    expect(() => parseConfig({ AUTH_SECRET: "short" })).toThrowError(/AUTH_SECRET.*32 characters/);
   });
 
   it("names every invalid variable", () => {
