@@ -5,6 +5,8 @@ import { WebSocketTransport } from "@colyseus/ws-transport";
 import { ARENA_BOUNDS, RoomName } from "../shared/index.ts";
 import type { Config } from "./config.ts";
 import { mountDebug } from "./http/debug.ts";
+import { TokenService, resolveSecret } from "./auth/TokenService.ts";
+import { mountGuestAuth } from "./auth/guestRoute.ts";
 import { mountHealth } from "./http/health.ts";
 import { mountMetrics } from "./http/metrics.ts";
 import type { Logger } from "./logger.ts";
@@ -19,11 +21,16 @@ export interface AppDeps {
 function buildServer(config: Config, deps: AppDeps, metrics: Metrics) {
   const startedAt = Date.now();
   const { logger } = deps;
+  const { secret, generated } = resolveSecret(config.auth.secret);
+  if (generated) {
+    logger?.warn("AUTH_SECRET is not set: using a random secret, so tokens will not survive a restart");
+  }
+  const tokens = new TokenService({ secret, ttlSeconds: config.auth.tokenTtlSeconds });
   const { world } = config;
   return defineServer({
     rooms: {
       [RoomName.Arena]: defineRoom(
-        configureArenaRoom({ settings: { ...config.arena, bounds: ARENA_BOUNDS }, logger, metrics }),
+        configureArenaRoom({ settings: { ...config.arena, bounds: ARENA_BOUNDS }, tokens, logger, metrics }),
       ),
       [RoomName.World]: defineRoom(
         configureWorldRoom({
@@ -33,6 +40,7 @@ function buildServer(config: Config, deps: AppDeps, metrics: Metrics) {
             bounds: { width: world.size, height: world.size },
           },
           interest: { enterRadius: world.viewRadius, leaveRadius: world.viewRadius + world.viewMargin },
+          tokens,
           logger,
           metrics,
         }),
@@ -42,9 +50,12 @@ function buildServer(config: Config, deps: AppDeps, metrics: Metrics) {
     express: (app) => {
       mountHealth(app, startedAt);
       mountMetrics(app, metrics.registry);
+      mountGuestAuth(app, tokens, logger);
       if (config.debugEndpoints) mountDebug(app);
     },
     greet: false,
+    // Colyseus' own messages go through the same structured (and redacting) logger.
+    ...(deps.logger === undefined ? {} : { logger: deps.logger.child({ component: "colyseus" }) }),
     // Signals are handled by server/index.ts, so tests and embedders own the process.
     gracefullyShutdown: false,
   });

@@ -21,6 +21,8 @@ const EnvSchema = z.object({
   VIEW_RADIUS: int(16, 4095).default(400),
   VIEW_MARGIN: int(0, 4095).default(100),
   DEBUG_ENDPOINTS: flag.default(false),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters (256 bits for HS256)").optional(),
+  AUTH_TOKEN_TTL_S: int(60, 365 * 24 * 3600).default(24 * 3600),
 });
 
 export interface ArenaSettings {
@@ -43,6 +45,12 @@ export interface WorldSettings {
   viewMargin: number;
 }
 
+export interface AuthSettings {
+  /** HS256 secret; unset = generated at start (tokens die with the process). */
+  secret: string | undefined;
+  tokenTtlSeconds: number;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -51,6 +59,7 @@ export interface Config {
   world: WorldSettings;
   /** Bench-only `GET /debug/...` state snapshots; never on in production. */
   debugEndpoints: boolean;
+  auth: AuthSettings;
 }
 
 export class ConfigError extends Error {
@@ -82,21 +91,27 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       viewMargin: e.VIEW_MARGIN,
     },
     debugEndpoints: e.DEBUG_ENDPOINTS,
+    auth: {
+      secret: e.AUTH_SECRET,
+      tokenTtlSeconds: e.AUTH_TOKEN_TTL_S,
+    },
   };
 }
 
 /** The defaults, as a test or embedder starts from them. */
-export function defaultConfig(
-  overrides: Partial<Omit<Config, "arena" | "world">> & {
-    arena?: Partial<ArenaSettings>;
-    world?: Partial<WorldSettings>;
-  } = {},
-): Config {
+export type ConfigOverrides = Partial<Omit<Config, "arena" | "world" | "auth">> & {
+  arena?: Partial<ArenaSettings>;
+  world?: Partial<WorldSettings>;
+  auth?: Partial<AuthSettings>;
+};
+
+export function defaultConfig(overrides: ConfigOverrides = {}): Config {
   const base = parseConfig({});
   return {
     ...base,
     ...overrides,
     arena: { ...base.arena, ...overrides.arena },
     world: { ...base.world, ...overrides.world },
+    auth: { ...base.auth, ...overrides.auth },
   };
 }

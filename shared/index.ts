@@ -7,3 +7,4 @@ export * from "./text.ts";
 export * from "./names.ts";
 export * from "./chat.ts";
 export * from "./protocol.ts";
+export * from "./identity.ts";

@@ -48,6 +48,10 @@ export type TickwireCloseCode = (typeof TickwireCloseCode)[keyof typeof Tickwire
 
 /** Options a client passes to join an arena or the open world. */
 export interface ArenaJoinOptions {
-  /** Requested display name; the server sanitises it. */
+  /**
+   * Ignored by the server since identities exist: the display name comes
+   * from the token (`POST /auth/guest { name }`). Kept so existing clients
+   * that send it still type-check.
+   */
   name?: string;
 }

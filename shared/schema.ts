@@ -1,5 +1,6 @@
 import { schema, t, type SchemaType } from "@colyseus/schema";
 import { POSITION_MAX } from "./constants.ts";
+import type { Role } from "./identity.ts";
 
 /**
  * A position axis in world units on the 1/16 grid. `t.quantized` over
@@ -12,7 +13,10 @@ const position = () => t.quantized({ min: 0, max: POSITION_MAX, bits: 16 });
 
 export const Player = schema(
   {
+    /** Stable player id from the verified token (not a secret; the token is). */
+    id: t.string(),
     name: t.string(),
+    role: t.string<Role>(),
     x: position(),
     y: position(),
     /** Colour wheel position, 0–255 mapped to 0–360°; fixed at spawn. */

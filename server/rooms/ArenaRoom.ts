@@ -1,5 +1,5 @@
-import { ArenaState } from "../../shared/index.ts";
-import { PlayRoom, type PlayClient, type PlayRoomContext } from "./PlayRoom.ts";
+import { ArenaState, type PlayerIdentity } from "../../shared/index.ts";
+import { PlayRoom, verifyJoinToken, type PlayClient, type PlayRoomContext } from "./PlayRoom.ts";
 
 export type ArenaClient = PlayClient;
 export type ArenaRoomContext = PlayRoomContext;
@@ -13,5 +13,13 @@ export class ArenaRoom extends PlayRoom<ArenaState> {
 export function configureArenaRoom(context: ArenaRoomContext): typeof ArenaRoom {
   return class ConfiguredArenaRoom extends ArenaRoom {
     static override context = context;
+
+    /**
+     * Runs before any seat is reserved, so a refused join holds nothing.
+     * Colyseus calls it unbound (no `this`), hence the closure over `context`.
+     */
+    static override async onAuth(token: string): Promise<PlayerIdentity> {
+      return verifyJoinToken(context.tokens, token);
+    }
   };
 }

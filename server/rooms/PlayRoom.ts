@@ -1,7 +1,7 @@
-import { Room, type Client, type RoomException, type RoomMethodName } from "@colyseus/core";
+import { Room, ServerError, type Client, type RoomException, type RoomMethodName } from "@colyseus/core";
 import type { Counter, Histogram } from "prom-client";
 import {
-  ARENA_BOUNDS,
+  AUTH_FAILED_CODE,
   CHAT_HISTORY_SIZE,
   ChatSend,
   ClientMessage,
@@ -12,17 +12,17 @@ import {
   TickwireCloseCode,
   applyInput,
   checkChatText,
-  generatedName,
   randomInt,
-  sanitizeName,
   seededRandom,
   type ArenaJoinOptions,
   type ArenaState,
+  type PlayerIdentity,
   type Random,
   type ServerMessages,
   type WorldBounds,
   type WorldState,
 } from "../../shared/index.ts";
+import { AuthError, type TokenService } from "../auth/TokenService.ts";
 import { ChatLog } from "../chat/ChatLog.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics/Metrics.ts";
@@ -30,7 +30,8 @@ import { clientMeter, meterClient, type ClientMeter } from "../metrics/meterClie
 import { validated } from "../net/validated.ts";
 import { spawnPoint } from "./spawn.ts";
 
-export type PlayClient = Client<{ messages: ServerMessages }>;
+/** `client.auth` is the identity the verified token carries (see `verifyJoinToken`). */
+export type PlayClient = Client<{ messages: ServerMessages; auth: PlayerIdentity }>;
 export type PlayState = ArenaState | WorldState;
 
 /** Server-owned settings of one room type. */
@@ -48,6 +49,7 @@ export interface PlaySettings {
 /** What a configured room class carries; set by its `configure…Room`, never by join options. */
 export interface PlayRoomContext {
   settings: PlaySettings;
+  tokens: TokenService;
   logger: Logger | undefined;
   metrics: Metrics | undefined;
 }
@@ -60,11 +62,15 @@ export interface PlayerSnapshot {
   hue: number;
 }
 
-const DEFAULT_CONTEXT: PlayRoomContext = {
-  settings: { maxClients: 64, spawnSeed: undefined, inputBufferSize: 8, bounds: ARENA_BOUNDS },
-  logger: undefined,
-  metrics: undefined,
-};
+/** A room's static `onAuth`: the join token's identity, or a matchmaking error Colyseus answers with 525. */
+export async function verifyJoinToken(tokens: TokenService, token: string): Promise<PlayerIdentity> {
+  try {
+    return await tokens.verify(token);
+  } catch (error) {
+    if (error instanceof AuthError) throw new ServerError(AUTH_FAILED_CODE, error.reason);
+    throw error;
+  }
+}
 
 interface RoomMeters {
   client: ClientMeter;
@@ -86,7 +92,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
    * those options are merged from the creating client's join options, which
    * a hostile client controls.
    */
-  static context: PlayRoomContext = DEFAULT_CONTEXT;
+  declare static context: PlayRoomContext;
 
   protected readonly context = (this.constructor as typeof PlayRoom).context;
 
@@ -128,9 +134,18 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     });
   }
 
-  override onJoin(client: PlayClient, options?: ArenaJoinOptions): void {
+  /**
+   * Name and id come from the token `onAuth` verified, never from join
+   * options (a client could claim anything there): `options.name` is only
+   * kept in the signature so typed clients may still pass it.
+   */
+  override onJoin(client: PlayClient, _options?: ArenaJoinOptions): void {
+    const identity = client.auth;
+    if (identity === undefined) throw new ServerError(AUTH_FAILED_CODE, "token_missing");
     const player = new Player();
-    player.name = sanitizeName(options?.name) || generatedName(this.random);
+    player.id = identity.playerId;
+    player.name = identity.name;
+    player.role = identity.role;
     const spawn = spawnPoint(this.random, this.context.settings.bounds);
     player.x = spawn.x;
     player.y = spawn.y;

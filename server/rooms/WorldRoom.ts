@@ -1,7 +1,7 @@
 import { StateView } from "@colyseus/schema";
-import { WorldState, type Player } from "../../shared/index.ts";
+import { WorldState, type Player, type PlayerIdentity } from "../../shared/index.ts";
 import { InterestGrid, type InterestOptions } from "../systems/InterestGrid.ts";
-import { PlayRoom, type PlayClient, type PlayRoomContext } from "./PlayRoom.ts";
+import { PlayRoom, verifyJoinToken, type PlayClient, type PlayRoomContext } from "./PlayRoom.ts";
 
 export interface WorldRoomContext extends PlayRoomContext {
   interest: InterestOptions;
@@ -49,5 +49,10 @@ export class WorldRoom extends PlayRoom<WorldState> {
 export function configureWorldRoom(context: WorldRoomContext): typeof WorldRoom {
   return class ConfiguredWorldRoom extends WorldRoom {
     static override context = context;
+
+    /** As the arena's: verified before any seat is reserved; unbound, hence the closure. */
+    static override async onAuth(token: string): Promise<PlayerIdentity> {
+      return verifyJoinToken(context.tokens, token);
+    }
   };
 }

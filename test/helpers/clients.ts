@@ -1,9 +1,16 @@
-import type { Room as SdkRoom } from "@colyseus/sdk";
+import { Client, type Room as SdkRoom } from "@colyseus/sdk";
+import type { TickwireServer } from "../../server/app.ts";
 import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
-import { ServerMessage, type ArenaJoinOptions, type ServerMessages } from "../../shared/index.ts";
+import {
+  ServerMessage,
+  type ArenaJoinOptions,
+  type ArenaState,
+  type GuestTokenResponse,
+  type ServerMessages,
+} from "../../shared/index.ts";
 import type { TestServer } from "./server.ts";
 
-export type ArenaSdkRoom = SdkRoom<ArenaRoom>;
+export type ArenaSdkRoom = SdkRoom<ArenaRoom, ArenaState>;
 type MessageType = keyof ServerMessages;
 interface Received<K extends MessageType = MessageType> {
   type: K;
@@ -60,11 +67,49 @@ export class Inbox {
 export interface ArenaPlayer {
   room: ArenaSdkRoom;
   inbox: Inbox;
+  client: Client<TickwireServer>;
+  identity: GuestTokenResponse;
 }
 
-/** Join a room by id through the real SDK, recording messages from the first one. */
+/** A guest token from the real `POST /auth/guest`. */
+export async function guestToken(ts: TestServer, name?: string): Promise<GuestTokenResponse> {
+  const response = await fetch(`${ts.httpUrl}/auth/guest`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(name === undefined ? {} : { name }),
+  });
+  if (!response.ok) throw new Error(`/auth/guest answered ${response.status}`);
+  return (await response.json()) as GuestTokenResponse;
+}
+
+/** A typed SDK client for this server, holding a fresh guest token for `name`. */
+export async function guestClient(
+  ts: TestServer,
+  name?: string,
+): Promise<{ client: Client<TickwireServer>; identity: GuestTokenResponse }> {
+  const identity = await guestToken(ts, name);
+  const client = new Client<TickwireServer>(`ws://127.0.0.1:${ts.port}`);
+  client.auth.token = identity.token;
+  return { client, identity };
+}
+
+/**
+ * Join a room by id as a fresh guest named `options.name`, through the real
+ * SDK, recording messages from the first one.
+ */
 export async function joinArena(ts: TestServer, roomId: string, options: ArenaJoinOptions = {}): Promise<ArenaPlayer> {
-  const room = await ts.colyseus.sdk.joinById<ArenaRoom>(roomId, options);
+  const { client, identity } = await guestClient(ts, options.name);
+  return { ...(await joinWith(client, roomId, options)), client, identity };
+}
+
+/** Join a room by id with an already-authenticated client. */
+export async function joinWith(
+  client: Client<TickwireServer>,
+  roomId: string,
+  options: ArenaJoinOptions = {},
+): Promise<{ room: ArenaSdkRoom; inbox: Inbox }> {
+  // The SDK types joinById's first parameter as a room *name*; the room it returns is an arena.
+  const room = (await client.joinById(roomId, options)) as unknown as ArenaSdkRoom;
   // Registered before the first state arrives: the server sends chat:history right after it.
   const inbox = new Inbox(room);
   await room.waitForInitialState();

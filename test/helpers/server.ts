@@ -1,6 +1,6 @@
 import { ColyseusTestServer } from "@colyseus/testing";
-import { createApp, type TickwireApp, type TickwireServer } from "../../server/app.ts";
-import { defaultConfig, type ArenaSettings, type Config, type WorldSettings } from "../../server/config.ts";
+import { createApp, type AppDeps, type TickwireApp, type TickwireServer } from "../../server/app.ts";
+import { defaultConfig, type ConfigOverrides } from "../../server/config.ts";
 
 export interface TestServer {
   app: TickwireApp;
@@ -12,19 +12,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export interface TestServerOptions extends Partial<Omit<Config, "arena" | "world">> {
-  arena?: Partial<ArenaSettings>;
-  world?: Partial<WorldSettings>;
-}
+export type TestServerOptions = ConfigOverrides & { deps?: AppDeps };
 
 /**
  * Boot the real app factory on a free port. `@colyseus/testing`'s own `boot()`
  * always binds 2568, which would collide between test files, so this listens on
  * port 0 and hands the harness the port it actually got.
  */
-export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const config = defaultConfig({ host: "127.0.0.1", logLevel: "silent", ...options });
-  const app = createApp(config);
+export async function startTestServer({ deps, ...overrides }: TestServerOptions = {}): Promise<TestServer> {
+  const config = defaultConfig({ host: "127.0.0.1", logLevel: "silent", ...overrides });
+  const app = createApp(config, deps);
   const port = await app.listen(0, "127.0.0.1");
   // ColyseusTestServer builds its SDK URL from the server's protected `port`.
   app.server["port"] = port;

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Health } from "../../server/http/health.ts";
 import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
 import { TickwireCloseCode } from "../../shared/index.ts";
-import { closed, joinArena, untilPatched } from "../helpers/clients.ts";
+import { closed, guestClient, joinArena, untilPatched } from "../helpers/clients.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
 let ts: TestServer;
@@ -43,7 +43,8 @@ describe("joining and leaving", () => {
   it("puts the 65th client in a second room", async () => {
     const rooms = [];
     for (let i = 0; i < 65; i++) {
-      const room = await ts.colyseus.sdk.joinOrCreate("arena", { name: `p${i}` });
+      const { client } = await guestClient(ts, `p${i}`);
+      const room = await client.joinOrCreate("arena", {});
       room.onMessage("chat:history", () => undefined);
       rooms.push(room);
     }

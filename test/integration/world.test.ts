@@ -1,7 +1,9 @@
 import { Protocol } from "@colyseus/core";
+import { Client, MatchMakeError } from "@colyseus/sdk";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { WorldRoom } from "../../server/rooms/WorldRoom.ts";
-import { MAX_STEP_DISTANCE, MoveInput } from "../../shared/index.ts";
+import type { TickwireServer } from "../../server/app.ts";
+import { AUTH_FAILED_CODE, MAX_STEP_DISTANCE, MoveInput } from "../../shared/index.ts";
 import { joinArena, recordFrames, untilPatched, type ArenaPlayer, type ReceivedFrame } from "../helpers/clients.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -152,6 +154,17 @@ describe("world area of interest", () => {
     await settled(alice);
     expect(serverPlayer(server, bob).x).toBe(440);
     expect(alice.room.state.players.get(bob.room.sessionId)?.x).toBe(440);
+  });
+
+  it("refuses a join without a token, as the arena does", async () => {
+    const server = await ts.colyseus.createRoom<WorldRoom>("world", {});
+    const client = new Client<TickwireServer>(`ws://127.0.0.1:${ts.port}`);
+    const refused = await client.joinById(server.roomId, {}).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(MatchMakeError);
+    expect((refused as MatchMakeError).code).toBe(AUTH_FAILED_CODE);
   });
 
   it("tells the client the map size", async () => {

@@ -10,6 +10,7 @@ describe("parseConfig", () => {
       arena: { maxClients: 64, spawnSeed: undefined, inputBufferSize: 8 },
       world: { size: 4000, maxClients: 2500, viewRadius: 400, viewMargin: 100 },
       debugEndpoints: false,
+      auth: { secret: undefined, tokenTtlSeconds: 86_400 },
     });
   });
 
@@ -26,6 +27,8 @@ describe("parseConfig", () => {
       VIEW_RADIUS: "250",
       VIEW_MARGIN: "50",
       DEBUG_ENDPOINTS: "true",
+      AUTH_SECRET: "k".repeat(32),
+      AUTH_TOKEN_TTL_S: "600",
     });
     expect(config).toEqual({
       port: 3000,
@@ -34,6 +37,7 @@ describe("parseConfig", () => {
       arena: { maxClients: 10, spawnSeed: 1234, inputBufferSize: 4 },
       world: { size: 2000, maxClients: 300, viewRadius: 250, viewMargin: 50 },
       debugEndpoints: true,
+      auth: { secret: "k".repeat(32), tokenTtlSeconds: 600 },
     });
   });
 
@@ -43,6 +47,10 @@ describe("parseConfig", () => {
 
   it("treats empty values as unset", () => {
     expect(parseConfig({ PORT: "", MAX_CLIENTS: "" }).port).toBe(2567);
+  });
+
+  it("refuses a short AUTH_SECRET", () => {
+    expect(() => parseConfig({ AUTH_SECRET: "short" })).toThrowError(/AUTH_SECRET.*32 characters/);
   });
 
   it("names every invalid variable", () => {

@@ -1,0 +1,49 @@
+/** Player roles, lowest to highest privilege. */
+export const Role = {
+  Player: "player",
+  Moderator: "moderator",
+  Admin: "admin",
+} as const;
+export type Role = (typeof Role)[keyof typeof Role];
+export const ROLES: readonly Role[] = Object.values(Role);
+
+/** Who a verified token says a player is. Server-owned; never taken from join options. */
+export interface PlayerIdentity {
+  /** Stable across reconnects and token renewals. */
+  playerId: string;
+  /** Sanitised display name. */
+  name: string;
+  role: Role;
+}
+
+/** Body of `POST /auth/guest`. */
+export interface GuestTokenRequest {
+  name?: string;
+}
+
+/** Answer of `POST /auth/guest`. */
+export interface GuestTokenResponse {
+  token: string;
+  playerId: string;
+  name: string;
+  role: Role;
+  /** Expiry, ms since the epoch. */
+  expiresAt: number;
+}
+
+/**
+ * Why a join was refused before any seat was reserved. Sent as the message of
+ * a matchmaking error whose code is Colyseus' AUTH_FAILED (525).
+ */
+export const AuthFailure = {
+  Missing: "token_missing",
+  Expired: "token_expired",
+  /** Bad signature, wrong issuer/audience, malformed. */
+  Invalid: "token_invalid",
+  /** Any algorithm but HS256, including "none". */
+  Algorithm: "token_algorithm",
+} as const;
+export type AuthFailure = (typeof AuthFailure)[keyof typeof AuthFailure];
+
+/** The matchmaking error code carrying an AuthFailure (Colyseus ErrorCode.AUTH_FAILED). */
+export const AUTH_FAILED_CODE = 525;

@@ -1,0 +1,196 @@
+import { Writable } from "node:stream";
+import { Client, MatchMakeError } from "@colyseus/sdk";
+import type { TickwireServer } from "../../server/app.ts";
+import { base64url } from "jose";
+import { pino } from "pino";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { TokenService } from "../../server/auth/TokenService.ts";
+import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
+import { AUTH_FAILED_CODE, AuthFailure, Role, type GuestTokenResponse } from "../../shared/index.ts";
+import { guestClient, guestToken, joinArena, joinWith } from "../helpers/clients.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+
+const SECRET = "integration-test-secret-0123456789abcdef";
+const logLines: string[] = [];
+let ts: TestServer;
+
+beforeAll(async () => {
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logLines.push(chunk.toString());
+      done();
+    },
+  });
+  ts = await startTestServer({
+    auth: { secret: SECRET },
+    arena: { maxClients: 2 },
+    deps: { logger: pino({ level: "trace" }, sink) },
+  });
+});
+afterEach(async () => {
+  await ts.colyseus.cleanup();
+});
+afterAll(async () => {
+  await ts.close();
+});
+
+const tokensAt = (now: number, secret = SECRET) =>
+  new TokenService({ secret: new TextEncoder().encode(secret), ttlSeconds: 60, now: () => now });
+
+async function postGuest(body: string, headers: Record<string, string> = {}) {
+  return fetch(`${ts.httpUrl}/auth/guest`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body,
+  });
+}
+
+/** Attempt a join with `token` and return how it was refused. */
+async function refusal(roomId: string, token: string | undefined): Promise<{ code: number; message: string }> {
+  const client = new Client<TickwireServer>(`ws://127.0.0.1:${ts.port}`);
+  if (token !== undefined) client.auth.token = token;
+  try {
+    await client.joinById(roomId, {});
+  } catch (error) {
+    if (error instanceof MatchMakeError) return { code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error("join was accepted");
+}
+
+describe("POST /auth/guest", () => {
+  it("issues a player token with the sanitised name", async () => {
+    const response = await postGuest(JSON.stringify({ name: "  Zo\u200Bë\u0007  " }));
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as GuestTokenResponse;
+    expect(body).toMatchObject({ name: "Zoë", role: Role.Player });
+    expect(body.playerId).toMatch(/^p_/);
+    expect(body.expiresAt).toBeGreaterThan(Date.now());
+    expect(await tokensAt(Date.now()).verify(body.token)).toEqual({
+      playerId: body.playerId,
+      name: "Zoë",
+      role: "player",
+    });
+  });
+
+  it("generates a name when none is usable", async () => {
+    expect((await guestToken(ts)).name).toMatch(/^Player-[0-9A-F]{4}$/);
+    expect((await guestToken(ts, "\u200B\u3164")).name).toMatch(/^Player-[0-9A-F]{4}$/);
+  });
+
+  it("keeps the player id when renewing with the previous (even expired) token, never the role", async () => {
+    const old = await tokensAt(Date.now() - 3600_000).issue({
+      playerId: "p_returning",
+      name: "Old",
+      role: Role.Moderator,
+    });
+    const response = await postGuest(JSON.stringify({ name: "New" }), { authorization: `Bearer ${old.token}` });
+    const body = (await response.json()) as GuestTokenResponse;
+    expect(body).toMatchObject({ playerId: "p_returning", name: "New", role: Role.Player });
+  });
+
+  it("gives a new id when the previous token is not ours", async () => {
+    const foreign = await tokensAt(Date.now(), "f".repeat(40)).issue({
+      playerId: "p_forged",
+      name: "F",
+      role: "player",
+    });
+    const body = (await (
+      await postGuest("{}", { authorization: `Bearer ${foreign.token}` })
+    ).json()) as GuestTokenResponse;
+    expect(body.playerId).not.toBe("p_forged");
+  });
+
+  it.each([
+    ["malformed JSON", "{name:", 400, "invalid_body"],
+    ["a wrong type", JSON.stringify({ name: 5 }), 400, "invalid_body"],
+    ["unknown fields", JSON.stringify({ name: "A", role: "admin" }), 400, "invalid_body"],
+    ["an oversize body", JSON.stringify({ name: "x".repeat(5000) }), 413, "too_large"],
+  ])("answers %s with %i JSON", async (_label, body, status, error) => {
+    const response = await postGuest(body);
+    expect(response.status).toBe(status);
+    expect(await response.json()).toMatchObject({ error });
+  });
+});
+
+describe("joining requires a valid token", () => {
+  const noneToken = () => {
+    const header = base64url.encode(JSON.stringify({ alg: "none", typ: "JWT" }));
+    const now = Math.floor(Date.now() / 1000);
+    const payload = base64url.encode(
+      JSON.stringify({
+        sub: "p_x",
+        name: "X",
+        role: "admin",
+        iss: "tickwire",
+        aud: "tickwire:play",
+        iat: now,
+        exp: now + 60,
+      }),
+    );
+    return `${header}.${payload}.`;
+  };
+
+  it("refuses missing, expired, foreign and alg:none tokens with a clear code, holding no seat", async () => {
+    const server = await ts.colyseus.createRoom<ArenaRoom>("arena", {});
+    const expired = (await tokensAt(Date.now() - 120_000).issue({ playerId: "p_e", name: "E", role: "player" })).token;
+    const foreign = (await tokensAt(Date.now(), "f".repeat(40)).issue({ playerId: "p_f", name: "F", role: "admin" }))
+      .token;
+    const cases: Array<[string | undefined, string]> = [
+      [undefined, AuthFailure.Missing],
+      [expired, AuthFailure.Expired],
+      [foreign, AuthFailure.Invalid],
+      [noneToken(), AuthFailure.Algorithm],
+      ["garbage", AuthFailure.Invalid],
+    ];
+    for (const [token, expected] of cases) {
+      expect(await refusal(server.roomId, token)).toEqual({ code: AUTH_FAILED_CODE, message: expected });
+    }
+    // maxClients is 2 here: if any refusal had kept a seat, these joins would not both fit.
+    expect(server.clients.length).toBe(0);
+    const a = await joinArena(ts, server.roomId, { name: "A" });
+    const b = await joinArena(ts, server.roomId, { name: "B" });
+    expect(server.clients.length).toBe(2);
+    expect(new Set([a.room.roomId, b.room.roomId])).toEqual(new Set([server.roomId]));
+  });
+
+  it("takes name, id and role from the token, not from join options", async () => {
+    const server = await ts.colyseus.createRoom<ArenaRoom>("arena", {});
+    const { client, identity } = await guestClient(ts, "Honest");
+    const { room } = await joinWith(client, server.roomId, { name: "Admin" });
+    const player = server.state.players.get(room.sessionId);
+    expect({ id: player?.id, name: player?.name, role: player?.role }).toEqual({
+      id: identity.playerId,
+      name: "Honest",
+      role: "player",
+    });
+    expect(room.state.players.get(room.sessionId)?.name).toBe("Honest");
+  });
+
+  it("never puts tokens in state, broadcasts or logs", async () => {
+    const server = await ts.colyseus.createRoom<ArenaRoom>("arena", {});
+    const alice = await joinArena(ts, server.roomId, { name: "Alice" });
+    const bob = await joinArena(ts, server.roomId, { name: "Bob" });
+    alice.room.send("chat", { text: "hello" });
+    await bob.inbox.waitFor("chat");
+    const secrets = [
+      alice.identity.token,
+      bob.identity.token,
+      alice.room.reconnectionToken,
+      bob.room.reconnectionToken,
+      SECRET,
+    ];
+    const published = [
+      JSON.stringify(server.state.toJSON()),
+      JSON.stringify(bob.room.state.toJSON()),
+      JSON.stringify(alice.inbox.received),
+      JSON.stringify(bob.inbox.received),
+      logLines.join("\n"),
+    ].join("\n");
+    expect(logLines.length).toBeGreaterThan(0);
+    for (const secret of secrets) {
+      expect(secret.length).toBeGreaterThan(8);
+      expect(published).not.toContain(secret);
+    }
+  });
+});
