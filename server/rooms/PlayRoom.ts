@@ -56,7 +56,9 @@ export interface PlayRoomContext {
 
 /** One player as a debug snapshot reports it (bench-only endpoint). */
 export interface PlayerSnapshot {
+  id: string;
   name: string;
+  role: string;
   x: number;
   y: number;
   hue: number;
@@ -187,7 +189,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     const snapshot: Record<string, PlayerSnapshot> = {};
     for (const id of this.visibleTo(sessionId)) {
       const p = this.state.players.get(id);
-      if (p !== undefined) snapshot[id] = { name: p.name, x: p.x, y: p.y, hue: p.hue };
+      if (p !== undefined) snapshot[id] = { id: p.id, name: p.name, role: p.role, x: p.x, y: p.y, hue: p.hue };
     }
     return snapshot;
   }
