@@ -119,7 +119,7 @@ export async function runScenario(scenario: Scenario, progress: Progress, nodeAr
   }
 }
 
-async function joinBot(scenario: Scenario, server: NodeProcess, i: number): Promise<Bot> {
+export async function joinBot(scenario: Scenario, server: NodeProcess, i: number): Promise<Bot> {
   const name = `bot-${i}`;
   if (scenario.server === "naive") return NaiveBot.connect(server.wsUrl, name);
   if (i % scenario.sdkEvery === Math.floor(scenario.sdkEvery / 2)) {
@@ -132,7 +132,7 @@ async function joinBot(scenario: Scenario, server: NodeProcess, i: number): Prom
   return bot;
 }
 
-async function countdown(label: string, seconds: number, progress: Progress): Promise<void> {
+export async function countdown(label: string, seconds: number, progress: Progress): Promise<void> {
   for (let left = seconds; left > 0; left--) {
     progress(`${label} ${left}s`);
     await sleep(1000);
@@ -169,7 +169,11 @@ async function verify(httpUrl: string, fleet: Fleet, sdkBots: SdkBot[]) {
   return { checked: sdkBots.length, mismatches: mismatches.slice(0, 20) };
 }
 
-function compare(who: string, decoded: Record<string, PlayerSnapshot>, truth: Record<string, PlayerSnapshot>): string[] {
+function compare(
+  who: string,
+  decoded: Record<string, PlayerSnapshot>,
+  truth: Record<string, PlayerSnapshot>,
+): string[] {
   const problems: string[] = [];
   for (const id of new Set([...Object.keys(decoded), ...Object.keys(truth)])) {
     const a = JSON.stringify(decoded[id] ?? null);

@@ -56,9 +56,12 @@ export class Fleet {
   start(): void {
     const tickMs = 1000 / TICK_HZ;
     for (let phase = 0; phase < PHASES; phase++) {
-      const offset = setTimeout(() => {
-        this.timers.push(setInterval(() => this.play(phase), tickMs));
-      }, (phase * tickMs) / PHASES);
+      const offset = setTimeout(
+        () => {
+          this.timers.push(setInterval(() => this.play(phase), tickMs));
+        },
+        (phase * tickMs) / PHASES,
+      );
       this.timers.push(offset);
     }
   }

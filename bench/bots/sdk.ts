@@ -100,7 +100,8 @@ export class SdkBot {
       const bytes = event.data.byteLength;
       const first = new Uint8Array(event.data, 0, 1)[0] ?? 0;
       countFrame(this.traffic, first, bytes);
-      if ((first & CODE_MASK) === Protocol.ROOM_STATE_PATCH) this.pendingBody = bytes - 1 - (first & TIMED ? TIMED_PREFIX : 0);
+      if ((first & CODE_MASK) === Protocol.ROOM_STATE_PATCH)
+        this.pendingBody = bytes - 1 - (first & TIMED ? TIMED_PREFIX : 0);
       decode?.(event);
     };
     this.room.onStateChange(() => this.countUpdates());

@@ -77,7 +77,10 @@ export async function startNodeServer(options: StartOptions): Promise<NodeProces
   });
 
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${options.script} did not start:\n${stderr}`)), options.timeoutMs ?? 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${options.script} did not start:\n${stderr}`)),
+      options.timeoutMs ?? 20_000,
+    );
     child.once("exit", (code) => {
       clearTimeout(timer);
       reject(new Error(`${options.script} exited with ${code}:\n${stderr}`));

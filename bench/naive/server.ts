@@ -39,7 +39,9 @@ let nextId = 1;
 
 const http = createServer((req, res) => {
   if (req.url !== "/metrics") return void res.writeHead(404).end();
-  void metrics.registry.metrics().then((text) => res.writeHead(200, { "content-type": metrics.registry.contentType }).end(text));
+  void metrics.registry
+    .metrics()
+    .then((text) => res.writeHead(200, { "content-type": metrics.registry.contentType }).end(text));
 });
 const wss = new WebSocketServer({ server: http });
 
@@ -67,7 +69,9 @@ wss.on("connection", (socket, req) => {
     const message = JSON.parse(data.toString()) as { dx?: number; dy?: number; chat?: string };
     if (typeof message.chat === "string") {
       metrics.messagesReceived.inc({ type: "chat" });
-      const line = JSON.stringify({ chat: { id: joined.chatId++, from: player.id, name: player.state.name, text: message.chat, at: Date.now() } });
+      const line = JSON.stringify({
+        chat: { id: joined.chatId++, from: player.id, name: player.state.name, text: message.chat, at: Date.now() },
+      });
       for (const other of joined.players.values()) send(other, line);
       return;
     }
