@@ -73,7 +73,7 @@ export function positionCosts(): PositionCost[] {
     encoder.discardChanges();
     let exact = true;
     for (let i = 0; i < PLAYERS; i++) {
-      const decoded = (decoder.state).players.get(String(i))!;
+      const decoded = decoder.state.players.get(String(i))!;
       const scale = fixedPoint ? POSITION_SCALE : 1;
       if (decoded.x / scale !== truth[i]!.x || decoded.y / scale !== truth[i]!.y) exact = false;
     }

@@ -16,6 +16,7 @@ import {
   seededRandom,
   type ArenaJoinOptions,
   type ArenaState,
+  type ChatLine,
   type PlayerIdentity,
   type Random,
   type ServerMessages,
@@ -158,7 +159,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
       meterClient(client, this.meters.client);
       this.context.metrics?.clients.inc({ room: this.roomName });
     }
-    client.send(ServerMessage.ChatHistory, this.chat.history());
+    client.send(ServerMessage.ChatHistory, this.chatHistoryFor(client));
   }
 
   override onLeave(client: PlayClient): void {
@@ -206,6 +207,16 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     return this.state.players.keys();
   }
 
+  /** Who hears `sender`'s chat: undefined = the whole room (one broadcast). */
+  protected chatAudience(_sender: PlayClient): Iterable<PlayClient> | undefined {
+    return undefined;
+  }
+
+  /** The recent lines a joining client is sent. */
+  protected chatHistoryFor(_client: PlayClient): ChatLine[] {
+    return this.chat.history();
+  }
+
   /** The player is in state; attach what this room type needs (e.g. a StateView). */
   protected onPlayerJoined(_client: PlayClient, _player: Player): void {}
 
@@ -238,7 +249,9 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
       return;
     }
     const line = this.chat.append({ from: client.sessionId, name: player.name, text: check.text, at: Date.now() });
-    this.broadcast(ServerMessage.Chat, line);
+    const audience = this.chatAudience(client);
+    if (audience === undefined) this.broadcast(ServerMessage.Chat, line);
+    else for (const listener of audience) listener.send(ServerMessage.Chat, line);
   }
 
   private reject(type: string, reason: string): void {

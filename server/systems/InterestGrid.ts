@@ -17,11 +17,17 @@ interface Member<E extends Position> {
   readonly id: string;
   readonly entity: E;
   readonly viewer: Viewer<E>;
+  /** Join order: each pair is decided once, by its lower-order member. */
+  readonly order: number;
   cell: number;
-  /** Members this one currently sees (never itself). */
-  readonly sees: Set<Member<E>>;
-  /** Members that currently see this one (reverse index, so a departure is O(watchers)). */
-  readonly seenBy: Set<Member<E>>;
+  /** Position read once per update: entity.x/y are schema accessors, and each pair reads both. */
+  x: number;
+  y: number;
+  /**
+   * Members in view. Symmetric (a sees b exactly when b sees a: same distance,
+   * same radii, same history), so one set serves as both "sees" and "seen by".
+   */
+  readonly near: Set<Member<E>>;
 }
 
 /** Cells per axis is at most 4096 (world <= 4095 units, cell >= 1 unit), so this packs (cx, cy) uniquely. */
@@ -34,9 +40,14 @@ const CELL_KEY_STRIDE = 4096;
  * A uniform grid with cells as wide as the leave radius, so every entity a
  * viewer could keep or gain is in its own cell or one of the eight around it.
  * `update()` runs once per tick after movement: it re-buckets moved entities,
- * drops those now beyond `leaveRadius`, and adds those within `enterRadius`.
+ * drops pairs now beyond `leaveRadius`, and adds pairs within `enterRadius`.
  * Between the two radii nothing changes, so an entity pacing along the edge
  * does not flicker in and out (each flip would cost a full ADD of the entity).
+ *
+ * Visibility is mutual, so each pair is decided once and applied to both
+ * viewers: measured at 1,000 players on 4000², deciding each pair from both
+ * sides and reading positions through the schema accessors made this the
+ * largest self-time entry of the server profile (~15%).
  */
 export class InterestGrid<E extends Position> {
   private readonly cellSize: number;
@@ -44,6 +55,7 @@ export class InterestGrid<E extends Position> {
   private readonly leave2: number;
   private readonly cells = new Map<number, Set<Member<E>>>();
   private readonly members = new Map<string, Member<E>>();
+  private nextOrder = 0;
 
   constructor(options: InterestOptions) {
     if (!(options.enterRadius > 0) || options.leaveRadius < options.enterRadius) {
@@ -61,7 +73,17 @@ export class InterestGrid<E extends Position> {
   /** Track `entity` and show it to its own viewer at once; others see it from the next `update()`. */
   add(id: string, entity: E, viewer: Viewer<E>): void {
     if (this.members.has(id)) throw new Error(`InterestGrid: "${id}" is already tracked`);
-    const member: Member<E> = { id, entity, viewer, cell: this.cellOf(entity), sees: new Set(), seenBy: new Set() };
+    const { x, y } = entity;
+    const member: Member<E> = {
+      id,
+      entity,
+      viewer,
+      order: this.nextOrder++,
+      cell: this.cellOf(x, y),
+      x,
+      y,
+      near: new Set(),
+    };
     this.members.set(id, member);
     this.bucket(member.cell).add(member);
     viewer.add(entity);
@@ -73,17 +95,19 @@ export class InterestGrid<E extends Position> {
     if (member === undefined) return;
     this.members.delete(id);
     this.cells.get(member.cell)?.delete(member);
-    for (const watcher of member.seenBy) {
-      watcher.sees.delete(member);
-      watcher.viewer.remove(member.entity);
+    for (const other of member.near) {
+      other.near.delete(member);
+      other.viewer.remove(member.entity);
     }
-    for (const seen of member.sees) seen.seenBy.delete(member);
+    member.near.clear();
   }
 
-  /** Re-bucket, then settle every viewer's set. Call once per tick, after movement. */
+  /** Re-bucket, then settle every pair. Call once per tick, after movement. */
   update(): void {
     for (const member of this.members.values()) {
-      const cell = this.cellOf(member.entity);
+      member.x = member.entity.x;
+      member.y = member.entity.y;
+      const cell = this.cellOf(member.x, member.y);
       if (cell === member.cell) continue;
       this.cells.get(member.cell)?.delete(member);
       this.bucket(cell).add(member);
@@ -98,15 +122,16 @@ export class InterestGrid<E extends Position> {
   /** Ids `id` currently sees, itself excluded (debug snapshots and tests). */
   visibleTo(id: string): string[] {
     const member = this.members.get(id);
-    return member === undefined ? [] : [...member.sees].map((m) => m.id);
+    return member === undefined ? [] : [...member.near].map((m) => m.id);
   }
 
   private dropDistant(member: Member<E>): void {
-    for (const other of member.sees) {
-      if (distance2(member.entity, other.entity) <= this.leave2) continue;
-      member.sees.delete(other);
-      other.seenBy.delete(member);
+    for (const other of member.near) {
+      if (other.order < member.order || distance2(member, other) <= this.leave2) continue;
+      member.near.delete(other);
+      other.near.delete(member);
       member.viewer.remove(other.entity);
+      other.viewer.remove(member.entity);
     }
   }
 
@@ -119,19 +144,19 @@ export class InterestGrid<E extends Position> {
         const cell = this.cells.get(x * CELL_KEY_STRIDE + y);
         if (cell === undefined) continue;
         for (const other of cell) {
-          if (other === member || member.sees.has(other)) continue;
-          if (distance2(member.entity, other.entity) > this.enter2) continue;
-          member.sees.add(other);
-          other.seenBy.add(member);
+          if (other.order <= member.order || distance2(member, other) > this.enter2 || member.near.has(other)) continue;
+          member.near.add(other);
+          other.near.add(member);
           member.viewer.add(other.entity);
+          other.viewer.add(member.entity);
         }
       }
     }
   }
 
-  private cellOf(position: Position): number {
-    const cx = Math.max(0, Math.floor(position.x / this.cellSize));
-    const cy = Math.max(0, Math.floor(position.y / this.cellSize));
+  private cellOf(x: number, y: number): number {
+    const cx = Math.max(0, Math.floor(x / this.cellSize));
+    const cy = Math.max(0, Math.floor(y / this.cellSize));
     return cx * CELL_KEY_STRIDE + cy;
   }
 
@@ -145,7 +170,7 @@ export class InterestGrid<E extends Position> {
   }
 }
 
-function distance2(a: Position, b: Position): number {
+function distance2(a: { x: number; y: number }, b: { x: number; y: number }): number {
   const dx = a.x - b.x;
   const dy = a.y - b.y;
   return dx * dx + dy * dy;

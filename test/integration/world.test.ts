@@ -156,6 +156,23 @@ describe("world area of interest", () => {
     expect(alice.room.state.players.get(bob.room.sessionId)?.x).toBe(440);
   });
 
+  it("delivers chat locally: to players in the sender's view, not to far-away ones", async () => {
+    const { server, alice, bob } = await placed({ x: 200, y: 200 }, { x: 300, y: 200 });
+    const carol = await joinArena(ts, server.roomId, { name: "Carol" });
+    Object.assign(serverPlayer(server, carol), { x: 1800, y: 1800 });
+    await server.waitForNextTimestep();
+    alice.room.send("chat", { text: "near" });
+    carol.room.send("chat", { text: "far" });
+    expect((await bob.inbox.waitFor("chat", (l) => l.text === "near")).name).toBe("Alice");
+    await carol.inbox.waitFor("chat", (l) => l.text === "far");
+    // Barrier: a later line from Alice reached Bob, so "far" would have too.
+    alice.room.send("chat", { text: "after" });
+    await bob.inbox.waitFor("chat", (l) => l.text === "after");
+    expect(bob.inbox.all("chat").map((l) => l.text)).toEqual(["near", "after"]);
+    expect(carol.inbox.all("chat").map((l) => l.text)).toEqual(["far"]);
+    expect(await carol.inbox.waitFor("chat:history")).toEqual([]);
+  });
+
   it("refuses a join without a token, as the arena does", async () => {
     const server = await ts.colyseus.createRoom<WorldRoom>("world", {});
     const client = new Client<TickwireServer>(`ws://127.0.0.1:${ts.port}`);
