@@ -1,5 +1,6 @@
 import type { Capacity } from "./capacity.ts";
 import type { AckCost, PositionCost } from "./encoding.ts";
+import type { ViewEncodeCost } from "./viewEncoding.ts";
 import type { Figures } from "./scenario.ts";
 import type { TargetCheck } from "./targets.ts";
 
@@ -106,6 +107,18 @@ export function ackTable(cost: AckCost): string {
         n(cost.applyPatchesUs.without, 1),
       ],
     ],
+  );
+}
+
+export function viewEncodingTable(costs: ViewEncodeCost[]): string {
+  return markdown(
+    ["world, no sockets", "interest p50 / p99 ms", "applyPatches p50 / p99 ms", "bytes/client/s"],
+    costs.map((c) => [
+      `${c.players} on ${c.size}²`,
+      `${n(c.interestMs.p50, 2)} / ${n(c.interestMs.p99, 2)}`,
+      `${n(c.patchMs.p50, 2)} / ${n(c.patchMs.p99, 2)}`,
+      n(c.bytesPerClientPerS, 0),
+    ]),
   );
 }
 

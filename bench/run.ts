@@ -13,10 +13,19 @@ import { availableParallelism, cpus } from "node:os";
 import { probeCapacity, type Capacity } from "./capacity.ts";
 import { ackCost, positionCosts } from "./encoding.ts";
 import { pinLoadGenerator } from "./lib/processes.ts";
-import { ackTable, capacityTable, encodingTable, figuresTable, ratiosTable, targetsTable } from "./report.ts";
+import {
+  ackTable,
+  capacityTable,
+  encodingTable,
+  figuresTable,
+  ratiosTable,
+  targetsTable,
+  viewEncodingTable,
+} from "./report.ts";
 import { runScenario, type Figures } from "./scenario.ts";
 import { scenarios } from "./scenarios.ts";
 import { checkTargets } from "./targets.ts";
+import { viewEncodeCost } from "./viewEncoding.ts";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -52,6 +61,7 @@ if (runCapacity) capacity = await probeCapacity(250, 3000, 25, progress);
 progress("encoding measurements");
 const encoding = positionCosts();
 const ack = ackCost();
+const viewEncoding = quick ? [] : [viewEncodeCost(250, 2000), viewEncodeCost(1000, 4000)];
 if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
 
 const targets = checkTargets(results, capacity);
@@ -64,6 +74,7 @@ if (capacity !== undefined) console.log(`Capacity (rooms of ${capacity.roomSize}
 console.log(targetsTable(targets), "\n");
 console.log(encodingTable(encoding), "\n");
 console.log(ackTable(ack));
+if (viewEncoding.length > 0) console.log(`\n${viewEncodingTable(viewEncoding)}`);
 
 writeFileSync(
   `${RESULTS_DIR}/latest.json`,
