@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=NAME] [-- --cpu-prof] [-- --no-capacity]`
+ * `npm run bench [-- --quick] [--only=NAME] [--cpu-prof] [--no-capacity] [--priority]`
  *
  * Runs every scenario of bench/scenarios.ts against a fresh server process
  * (pinned to one core when taskset exists) with this process as the load
@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { probeCapacity, type Capacity } from "./capacity.ts";
 import { ackCost, positionCosts } from "./encoding.ts";
-import { pinLoadGenerator } from "./lib/processes.ts";
+import { pinLoadGenerator, raisePriority } from "./lib/processes.ts";
 import {
   ackTable,
   capacityTable,
@@ -48,6 +48,7 @@ const started = Date.now();
 // Before pinning: availableParallelism() follows this process' CPU affinity.
 const machine = `${cpus()[0]?.model.trim() ?? "cpu"} ×${availableParallelism()}, Node ${process.version}`;
 const pinned = pinLoadGenerator();
+const prioritised = args.includes("--priority") && raisePriority();
 mkdirSync(RESULTS_DIR, { recursive: true });
 const nodeArgs = cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${RESULTS_DIR}/profiles`] : [];
 
@@ -67,7 +68,9 @@ if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
 const targets = checkTargets(results, capacity);
 const command = `npm run bench${args.length > 0 ? ` -- ${args.join(" ")}` : ""}`;
 console.log(`## Tickwire benchmark (${quick ? "quick" : "full"})\n`);
-console.log(`\`${command}\` on ${machine}; server pinned to core 0: ${pinned ? "yes" : "no"}.\n`);
+console.log(
+  `\`${command}\` on ${machine}; server pinned to core 0: ${pinned ? "yes" : "no"}; raised priority: ${prioritised ? "yes" : "no"}.\n`,
+);
 console.log(figuresTable(results), "\n");
 if (results.some((r) => r.server === "naive")) console.log(ratiosTable(results), "\n");
 if (capacity !== undefined) console.log(`Capacity (rooms of ${capacity.roomSize}):\n\n${capacityTable(capacity)}\n`);
