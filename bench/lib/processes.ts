@@ -77,7 +77,7 @@ export async function startNodeServer(options: StartOptions): Promise<NodeProces
   const pinned = hasTaskset && cores >= 2;
   const node = pinned ? ["taskset", "-c", String(SERVER_CORE), process.execPath, ...args] : [process.execPath, ...args];
   const commandLine = priority ? ["nice", "-n", String(PRIORITY_NICE), ...node] : node;
-  const child = spawn(command, argv, {
+  const child = spawn(commandLine[0] ?? process.execPath, commandLine.slice(1), {
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
