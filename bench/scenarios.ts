@@ -24,6 +24,12 @@ export function scenarios(mode: Mode): Scenario[] {
     ...time,
     note: `${size}×${size} map, area of interest on`,
   });
+  const world10Hz: Scenario = {
+    ...world(1000, 4000),
+    name: "world-1000 @10Hz",
+    env: { WORLD_SIZE: "4000", WORLD_PATCH_HZ: "10" },
+    note: "4000×4000, area of interest on, 10 state patches/s",
+  };
   return [
     {
       name: "room-100",
@@ -46,6 +52,7 @@ export function scenarios(mode: Mode): Scenario[] {
     },
     world(1000, 4000),
     world(250, 2000),
+    ...(quick ? [] : [world10Hz]),
     {
       name: "baseline room-100",
       server: "naive",

@@ -48,7 +48,7 @@ export function checkTargets(results: Figures[], capacity: Capacity | undefined)
     }
   }
 
-  const big = results.find((r) => r.scenario.startsWith("world-") && r.scenario !== "world-250");
+  const big = by("world-1000");
   const small = by("world-250");
   if (big !== undefined && small !== undefined) {
     const state = big.stateBytesPerClientPerS.median / small.stateBytesPerClientPerS.median;

@@ -38,6 +38,7 @@ function buildServer(config: Config, deps: AppDeps, metrics: Metrics) {
             ...config.arena,
             maxClients: world.maxClients,
             bounds: { width: world.size, height: world.size },
+            patchHz: world.patchHz,
           },
           interest: { enterRadius: world.viewRadius, leaveRadius: world.viewRadius + world.viewMargin },
           tokens,

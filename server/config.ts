@@ -20,6 +20,7 @@ const EnvSchema = z.object({
   WORLD_MAX_CLIENTS: int(1, 10_000).default(2500),
   VIEW_RADIUS: int(16, 4095).default(400),
   VIEW_MARGIN: int(0, 4095).default(100),
+  WORLD_PATCH_HZ: int(1, 60).default(20),
   DEBUG_ENDPOINTS: flag.default(false),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (256 bits for HS256)").optional(),
   AUTH_TOKEN_TTL_S: int(60, 365 * 24 * 3600).default(24 * 3600),
@@ -43,6 +44,8 @@ export interface WorldSettings {
   viewRadius: number;
   /** ...and leaves it only beyond viewRadius + viewMargin (hysteresis: no flicker at the edge). */
   viewMargin: number;
+  /** State patches per second in the world room (the simulation stays at TICK_HZ). */
+  patchHz: number;
 }
 
 export interface AuthSettings {
@@ -89,6 +92,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       maxClients: e.WORLD_MAX_CLIENTS,
       viewRadius: e.VIEW_RADIUS,
       viewMargin: e.VIEW_MARGIN,
+      patchHz: e.WORLD_PATCH_HZ,
     },
     debugEndpoints: e.DEBUG_ENDPOINTS,
     auth: {

@@ -45,6 +45,8 @@ export interface PlaySettings {
   inputBufferSize: number;
   /** Where players spawn and move. */
   bounds: WorldBounds;
+  /** State patches per second; default TICK_HZ (one patch per simulation step). */
+  patchHz?: number;
 }
 
 /** What a configured room class carries; set by its `configure…Room`, never by join options. */
@@ -123,7 +125,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     const { settings } = this.context;
     this.maxClients = settings.maxClients;
     this.random = seededRandom(settings.spawnSeed ?? Math.floor(Math.random() * 0xffffffff));
-    this.patchRate = 1000 / TICK_HZ;
+    this.patchRate = 1000 / (settings.patchHz ?? TICK_HZ);
     this.setFixedTimestep((ctx) => this.step(ctx.dt), TICK_HZ);
     this.meters = this.createMeters();
 

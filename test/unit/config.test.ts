@@ -8,7 +8,7 @@ describe("parseConfig", () => {
       host: "0.0.0.0",
       logLevel: "info",
       arena: { maxClients: 64, spawnSeed: undefined, inputBufferSize: 8 },
-      world: { size: 4000, maxClients: 2500, viewRadius: 400, viewMargin: 100 },
+      world: { size: 4000, maxClients: 2500, viewRadius: 400, viewMargin: 100, patchHz: 20 },
       debugEndpoints: false,
       auth: { secret: undefined, tokenTtlSeconds: 86_400 },
     });
@@ -26,6 +26,7 @@ describe("parseConfig", () => {
       WORLD_MAX_CLIENTS: "300",
       VIEW_RADIUS: "250",
       VIEW_MARGIN: "50",
+      WORLD_PATCH_HZ: "10",
       DEBUG_ENDPOINTS: "true",
       AUTH_SECRET: "k".repeat(32),
       AUTH_TOKEN_TTL_S: "600",
@@ -35,7 +36,7 @@ describe("parseConfig", () => {
       host: "127.0.0.1",
       logLevel: "warn",
       arena: { maxClients: 10, spawnSeed: 1234, inputBufferSize: 4 },
-      world: { size: 2000, maxClients: 300, viewRadius: 250, viewMargin: 50 },
+      world: { size: 2000, maxClients: 300, viewRadius: 250, viewMargin: 50, patchHz: 10 },
       debugEndpoints: true,
       auth: { secret: "k".repeat(32), tokenTtlSeconds: 600 },
     });
