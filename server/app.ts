@@ -12,6 +12,8 @@ import { configureArenaRoom } from "./rooms/ArenaRoom.ts";
 
 export interface AppDeps {
   logger?: Logger;
+  /** The rooms' clock (ms since the epoch); tests pass a controllable one. */
+  now?: () => number;
 }
 
 function buildServer(config: Config, deps: AppDeps) {
@@ -23,7 +25,15 @@ function buildServer(config: Config, deps: AppDeps) {
   const tokens = new TokenService({ secret, ttlSeconds: config.auth.tokenTtlSeconds });
   return defineServer({
     rooms: {
-      [RoomName.Arena]: defineRoom(configureArenaRoom({ settings: config.arena, tokens, logger: deps.logger })),
+      [RoomName.Arena]: defineRoom(
+        configureArenaRoom({
+          settings: config.arena,
+          chat: config.chat,
+          tokens,
+          logger: deps.logger,
+          now: deps.now ?? Date.now,
+        }),
+      ),
     },
     transport: new WebSocketTransport(),
     express: (app) => {
