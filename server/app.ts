@@ -6,7 +6,9 @@ import { RoomName } from "../shared/index.ts";
 import type { Config } from "./config.ts";
 import { TokenService, resolveSecret } from "./auth/TokenService.ts";
 import { mountGuestAuth } from "./auth/guestRoute.ts";
+import { mountClient } from "./http/client.ts";
 import { mountHealth } from "./http/health.ts";
+import { mountRoomList } from "./http/rooms.ts";
 import type { Logger } from "./logger.ts";
 import { configureArenaRoom } from "./rooms/ArenaRoom.ts";
 
@@ -14,7 +16,7 @@ export interface AppDeps {
   logger?: Logger;
 }
 
-function buildServer(config: Config, deps: AppDeps) {
+function buildServer(config: Config, deps: AppDeps, onClose: Array<() => Promise<void>>) {
   const startedAt = Date.now();
   const { secret, generated } = resolveSecret(config.auth.secret);
   if (generated) {
@@ -26,9 +28,11 @@ function buildServer(config: Config, deps: AppDeps) {
       [RoomName.Arena]: defineRoom(configureArenaRoom({ settings: config.arena, tokens, logger: deps.logger })),
     },
     transport: new WebSocketTransport(),
-    express: (app) => {
+    express: async (app) => {
       mountHealth(app, startedAt);
       mountGuestAuth(app, tokens, deps.logger);
+      mountRoomList(app);
+      onClose.push(await mountClient(app, config.client.mode, config.client.dir, deps.logger));
     },
     greet: false,
     // Colyseus' own messages go through the same structured (and redacting) logger.
@@ -55,7 +59,8 @@ export interface TickwireApp {
  * one app listens per process at a time.
  */
 export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
-  const server = buildServer(config, deps);
+  const onClose: Array<() => Promise<void>> = [];
+  const server = buildServer(config, deps, onClose);
   return {
     server,
     async listen(port = config.port, host = config.host) {
@@ -66,6 +71,7 @@ export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
     },
     async close() {
       await server.gracefullyShutdown(false);
+      await Promise.all(onClose.map((close) => close()));
     },
   };
 }

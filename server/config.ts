@@ -16,6 +16,8 @@ const EnvSchema = z.object({
   INPUT_BUFFER_SIZE: int(1, 256).default(8),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (256 bits for HS256)").optional(),
   AUTH_TOKEN_TTL_S: int(60, 365 * 24 * 3600).default(24 * 3600),
+  SERVE_CLIENT: z.enum(["static", "vite", "none"]).default("static"),
+  CLIENT_DIR: z.string().min(1).default("dist/client"),
 });
 
 export interface ArenaSettings {
@@ -33,9 +35,17 @@ export interface AuthSettings {
   tokenTtlSeconds: number;
 }
 
+export interface ClientSettings {
+  /** static: serve the Vite build; vite: dev middleware with hot reload; none: API only. */
+  mode: "static" | "vite" | "none";
+  /** Where the static build lives. */
+  dir: string;
+}
+
 export interface Config {
   port: number;
   host: string;
+  client: ClientSettings;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   arena: ArenaSettings;
   auth: AuthSettings;
@@ -58,6 +68,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
+    client: { mode: e.SERVE_CLIENT, dir: e.CLIENT_DIR },
     arena: {
       maxClients: e.MAX_CLIENTS,
       spawnSeed: e.SPAWN_SEED,
@@ -71,7 +82,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
 }
 
 /** The defaults, as a test or embedder starts from them. */
-export type ConfigOverrides = Partial<Omit<Config, "arena" | "auth">> & {
+export type ConfigOverrides = Partial<Omit<Config, "arena" | "auth" | "client">> & {
+  client?: Partial<ClientSettings>;
   arena?: Partial<ArenaSettings>;
   auth?: Partial<AuthSettings>;
 };
@@ -83,5 +95,6 @@ export function defaultConfig(overrides: ConfigOverrides = {}): Config {
     ...overrides,
     arena: { ...base.arena, ...overrides.arena },
     auth: { ...base.auth, ...overrides.auth },
+    client: { ...base.client, ...overrides.client },
   };
 }
