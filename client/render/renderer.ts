@@ -73,7 +73,11 @@ export class ArenaRenderer {
         ctx.stroke();
       }
       ctx.fillStyle = player.self ? "#ffffff" : "#cfd6e2";
-      ctx.fillText(player.self ? `${player.name} (you)` : player.name, p.x, p.y - radius - 4);
+      const label = player.self ? `${player.name} (you)` : player.name;
+      // Above the disc, unless that would leave the canvas (a player hugging the top wall).
+      const above = p.y - radius - 4 - fontSize > 0;
+      ctx.textBaseline = above ? "bottom" : "top";
+      ctx.fillText(label, p.x, above ? p.y - radius - 4 : p.y + radius + 4);
     }
   }
 
@@ -86,6 +90,8 @@ export class ArenaRenderer {
       this.canvas.width = width;
       this.canvas.height = height;
     }
-    this.view = fitWorld(width, height, WORLD_WIDTH, WORLD_HEIGHT);
+    // Keep the HUD row (≈ 44 CSS px) clear of the world, and a little air elsewhere.
+    const m = 8 * ratio;
+    this.view = fitWorld(width, height, WORLD_WIDTH, WORLD_HEIGHT, { top: 44 * ratio, right: m, bottom: m, left: m });
   }
 }

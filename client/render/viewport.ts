@@ -5,12 +5,30 @@ export interface Viewport {
   offsetY: number;
 }
 
-export function fitWorld(canvasWidth: number, canvasHeight: number, worldWidth: number, worldHeight: number): Viewport {
-  const scale = Math.max(Math.min(canvasWidth / worldWidth, canvasHeight / worldHeight), 0);
+/** Space kept free around the world, in canvas pixels (the top holds the HUD). */
+export interface Margins {
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
+
+const NO_MARGINS: Margins = { top: 0, right: 0, bottom: 0, left: 0 };
+
+export function fitWorld(
+  canvasWidth: number,
+  canvasHeight: number,
+  worldWidth: number,
+  worldHeight: number,
+  margins: Margins = NO_MARGINS,
+): Viewport {
+  const width = canvasWidth - margins.left - margins.right;
+  const height = canvasHeight - margins.top - margins.bottom;
+  const scale = Math.max(Math.min(width / worldWidth, height / worldHeight), 0);
   return {
     scale,
-    offsetX: (canvasWidth - worldWidth * scale) / 2,
-    offsetY: (canvasHeight - worldHeight * scale) / 2,
+    offsetX: margins.left + (width - worldWidth * scale) / 2,
+    offsetY: margins.top + (height - worldHeight * scale) / 2,
   };
 }
 

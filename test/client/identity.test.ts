@@ -25,15 +25,15 @@ class MemoryStore implements KeyValueStore {
 function fakeApi(now: () => number) {
   const calls: Array<{ name: string; previous: string | undefined }> = [];
   let counter = 0;
-  const api = new ServerApi("http://game", async (_url, init) => {
-    const body = JSON.parse(String(init?.body)) as { name: string };
+  const api = new ServerApi("http://game", (_url, init) => {
+    const body = JSON.parse(init?.body as string) as { name: string };
     const previous = (init?.headers as Record<string, string>).authorization?.replace("Bearer ", "");
     calls.push({ name: body.name, previous });
     const playerId = previous === undefined ? `p_${++counter}` : (readToken(previous)?.playerId ?? "p_?");
     const exp = Math.floor(now() / 1000) + 3600;
     const token = jwt({ sub: playerId, name: body.name, role: "player", exp });
     const answer: GuestTokenResponse = { token, playerId, name: body.name, role: "player", expiresAt: exp * 1000 };
-    return new Response(JSON.stringify(answer), { status: 200 });
+    return Promise.resolve(new Response(JSON.stringify(answer), { status: 200 }));
   });
   return { api, calls };
 }
@@ -59,7 +59,7 @@ describe("readToken", () => {
 
 describe("IdentityStore", () => {
   it("remembers the name", () => {
-    let now = 0;
+    const now = 0;
     const store = new MemoryStore();
     const identity = new IdentityStore(fakeApi(() => now).api, store, () => now);
     identity.name = "Alice";

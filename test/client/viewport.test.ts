@@ -21,6 +21,11 @@ describe("fitWorld", () => {
     expect(world.y).toBeCloseTo(456);
   });
 
+  it("keeps margins free", () => {
+    const view = fitWorld(1600 + 20, 900 + 60, 1600, 900, { top: 50, right: 10, bottom: 10, left: 10 });
+    expect(view).toEqual({ scale: 1, offsetX: 10, offsetY: 50 });
+  });
+
   it("never yields a negative scale", () => {
     expect(fitWorld(0, 0, 1600, 900).scale).toBe(0);
   });

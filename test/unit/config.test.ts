@@ -7,6 +7,7 @@ describe("parseConfig", () => {
       port: 2567,
       host: "0.0.0.0",
       logLevel: "info",
+      client: { mode: "static", dir: "dist/client" },
       arena: { maxClients: 64, spawnSeed: undefined, inputBufferSize: 8 },
       auth: { secret: undefined, tokenTtlSeconds: 86_400 },
     });
@@ -22,11 +23,14 @@ describe("parseConfig", () => {
       INPUT_BUFFER_SIZE: "4",
       AUTH_SECRET: "k".repeat(32),
       AUTH_TOKEN_TTL_S: "600",
+      SERVE_CLIENT: "none",
+      CLIENT_DIR: "/srv/client",
     });
     expect(config).toEqual({
       port: 3000,
       host: "127.0.0.1",
       logLevel: "warn",
+      client: { mode: "none", dir: "/srv/client" },
       arena: { maxClients: 10, spawnSeed: 1234, inputBufferSize: 4 },
       auth: { secret: "k".repeat(32), tokenTtlSeconds: 600 },
     });
