@@ -129,6 +129,27 @@ describe.skipIf(!chromiumAvailable)("two players in a real browser", () => {
     expect(await bob.locator("#hud-players").textContent()).toBe("2 players");
   });
 
+  it("shows a rejected line's reason under the input, to the sender only", async () => {
+    await alice.bringToFront();
+    await alice.locator("#chat-input").fill("x".repeat(300));
+    await alice.keyboard.press("Enter");
+    const notice = alice.locator("#chat-notice");
+    await notice.waitFor({ state: "visible" });
+    expect(await notice.textContent()).toContain("280");
+    expect(await bob.locator("#chat-notice").isVisible()).toBe(false);
+  });
+
+  it("gives a late joiner the chat history and tells the others", async () => {
+    const carol = await joinAs(browser, ts.httpUrl, "Carol", roomId);
+    await carol.locator("#chat-log li", { hasText: "<img src=x onerror=alert(1)>" }).waitFor();
+    await alice.locator("#chat-log li.system", { hasText: "Carol joined." }).waitFor();
+    await carol.click("#hud-leave");
+    await carol.locator("#start").waitFor({ state: "visible" });
+    expect(await carol.locator("#start-message").isVisible()).toBe(false); // leaving on purpose is not an error
+    await alice.locator("#chat-log li.system", { hasText: "Carol left." }).waitFor();
+    await carol.close();
+  });
+
   it("works on a phone-sized touch screen with the on-screen joystick", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
     const phone = await context.newPage();
