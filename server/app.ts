@@ -6,7 +6,9 @@ import { RoomName } from "../shared/index.ts";
 import type { Config } from "./config.ts";
 import { TokenService, resolveSecret } from "./auth/TokenService.ts";
 import { mountGuestAuth } from "./auth/guestRoute.ts";
+import { mountClient } from "./http/client.ts";
 import { mountHealth } from "./http/health.ts";
+import { mountRoomList } from "./http/rooms.ts";
 import type { Logger } from "./logger.ts";
 import { configureArenaRoom } from "./rooms/ArenaRoom.ts";
 
@@ -16,7 +18,7 @@ export interface AppDeps {
   now?: () => number;
 }
 
-function buildServer(config: Config, deps: AppDeps) {
+function buildServer(config: Config, deps: AppDeps, onClose: Array<() => Promise<void>>) {
   const startedAt = Date.now();
   const { secret, generated } = resolveSecret(config.auth.secret);
   if (generated) {
@@ -36,9 +38,11 @@ function buildServer(config: Config, deps: AppDeps) {
       ),
     },
     transport: new WebSocketTransport(),
-    express: (app) => {
+    express: async (app) => {
       mountHealth(app, startedAt);
       mountGuestAuth(app, tokens, deps.logger);
+      mountRoomList(app);
+      onClose.push(await mountClient(app, config.client.mode, config.client.dir, deps.logger));
     },
     greet: false,
     // Colyseus' own messages go through the same structured (and redacting) logger.
@@ -65,7 +69,8 @@ export interface TickwireApp {
  * one app listens per process at a time.
  */
 export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
-  const server = buildServer(config, deps);
+  const onClose: Array<() => Promise<void>> = [];
+  const server = buildServer(config, deps, onClose);
   return {
     server,
     async listen(port = config.port, host = config.host) {
@@ -76,6 +81,7 @@ export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
     },
     async close() {
       await server.gracefullyShutdown(false);
+      await Promise.all(onClose.map((close) => close()));
     },
   };
 }

@@ -30,6 +30,8 @@ const EnvSchema = z.object({
   CHAT_MUTE_MAX_MIN: int(1, 7 * 24 * 60).default(24 * 60),
   CHAT_WORDLIST: z.string().default(""),
   CHAT_WORDLIST_FILE: z.string().min(1).optional(),
+  SERVE_CLIENT: z.enum(["static", "vite", "none"]).default("static"),
+  CLIENT_DIR: z.string().min(1).default("dist/client"),
 });
 
 export interface ArenaSettings {
@@ -67,9 +69,17 @@ export interface ChatSettings {
   wordList: string[];
 }
 
+export interface ClientSettings {
+  /** static: serve the Vite build; vite: dev middleware with hot reload; none: API only. */
+  mode: "static" | "vite" | "none";
+  /** Where the static build lives. */
+  dir: string;
+}
+
 export interface Config {
   port: number;
   host: string;
+  client: ClientSettings;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   arena: ArenaSettings;
   auth: AuthSettings;
@@ -104,6 +114,7 @@ export function parseConfig(
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
+    client: { mode: e.SERVE_CLIENT, dir: e.CLIENT_DIR },
     arena: {
       maxClients: e.MAX_CLIENTS,
       spawnSeed: e.SPAWN_SEED,
@@ -146,7 +157,8 @@ function readWordListFile(path: string, readTextFile: ReadTextFile): string[] {
 }
 
 /** The defaults, as a test or embedder starts from them. */
-export type ConfigOverrides = Partial<Omit<Config, "arena" | "auth" | "chat">> & {
+export type ConfigOverrides = Partial<Omit<Config, "arena" | "auth" | "chat" | "client">> & {
+  client?: Partial<ClientSettings>;
   arena?: Partial<ArenaSettings>;
   auth?: Partial<AuthSettings>;
   chat?: Partial<ChatSettings>;
@@ -160,5 +172,6 @@ export function defaultConfig(overrides: ConfigOverrides = {}): Config {
     arena: { ...base.arena, ...overrides.arena },
     auth: { ...base.auth, ...overrides.auth },
     chat: { ...base.chat, ...overrides.chat },
+    client: { ...base.client, ...overrides.client },
   };
 }

@@ -65,3 +65,14 @@ export interface ArenaJoinOptions {
    */
   name?: string;
 }
+
+/** One open room as `GET /rooms` lists it. */
+export interface RoomListing {
+  roomId: string;
+  clients: number;
+  maxClients: number;
+  /** Full or locked: joining it would fail. */
+  locked: boolean;
+  /** ms since the epoch. */
+  createdAt: number;
+}

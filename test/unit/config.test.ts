@@ -20,6 +20,7 @@ describe("parseConfig", () => {
       port: 2567,
       host: "0.0.0.0",
       logLevel: "info",
+      client: { mode: "static", dir: "dist/client" },
       arena: { maxClients: 64, spawnSeed: undefined, inputBufferSize: 8 },
       auth: { secret: undefined, tokenTtlSeconds: 86_400 },
       chat: CHAT_DEFAULTS,
@@ -46,11 +47,14 @@ describe("parseConfig", () => {
       CHAT_MUTE_DEFAULT_MIN: "5",
       CHAT_MUTE_MAX_MIN: "30",
       CHAT_WORDLIST: "darn, heck,,",
+      SERVE_CLIENT: "none",
+      CLIENT_DIR: "/srv/client",
     });
     expect(config).toEqual({
       port: 3000,
       host: "127.0.0.1",
       logLevel: "warn",
+      client: { mode: "none", dir: "/srv/client" },
       arena: { maxClients: 10, spawnSeed: 1234, inputBufferSize: 4 },
       auth: { secret: "k".repeat(32), tokenTtlSeconds: 600 },
       chat: {
