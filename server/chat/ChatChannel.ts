@@ -1,4 +1,4 @@
-import { CHAT_HISTORY_SIZE, ServerMessage, TickwireCloseCode, type ChatLine, type Player } from "../../shared/index.ts";
+import { CHAT_HISTORY_SIZE, ServerMessage, type ChatLine, type Player } from "../../shared/index.ts";
 import type { Logger } from "../logger.ts";
 import type { ArenaClient } from "../rooms/ArenaRoom.ts";
 import { ChatLog } from "./ChatLog.ts";
@@ -14,6 +14,8 @@ export interface ChatHost {
   clients(): Iterable<ArenaClient>;
   /** Send a line to every connected client. */
   broadcast(line: ChatLine): void;
+  /** Remove a session for good (a moderator's /kick): close it, and hold no reconnection seat for it. */
+  kick(sessionId: string): void;
 }
 
 /**
@@ -65,14 +67,9 @@ export class ChatChannel {
         }
         return;
       }
-      case "kick": {
-        const sessions = new Set(effect.sessionIds);
-        for (const client of this.host.clients()) {
-          // A fixed, short reason: `ws` throws on close reasons over 123 bytes (the moderator's is in the system line).
-          if (sessions.has(client.sessionId)) client.leave(TickwireCloseCode.Kicked, "kicked");
-        }
+      case "kick":
+        for (const sessionId of effect.sessionIds) this.host.kick(sessionId);
         return;
-      }
       case "audit": {
         const { type: _type, ...fields } = effect;
         this.logger?.info({ roomId: this.host.roomId(), ...fields }, "chat moderation");

@@ -72,6 +72,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
       players: () => this.state.players,
       clients: () => this.clients,
       broadcast: (line) => this.broadcast(ServerMessage.Chat, line),
+      kick: (sessionId) => this.kick(sessionId),
     },
     new ChatModerator(this.context.chat, this.context.now),
     this.context.logger,
@@ -118,6 +119,17 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
 
   override onUncaughtException(error: RoomException, methodName: RoomMethodName): void {
     this.context.logger?.error({ err: error, roomId: this.roomId, method: methodName }, "room handler threw");
+  }
+
+  /**
+   * Close a session with Kicked. The reason is fixed and short: `ws` throws on
+   * close reasons over 123 bytes (the moderator's reason is in the system line).
+   * 4401 is final (`isFinalCloseCode`): an onDrop must not hold a seat for it.
+   */
+  private kick(sessionId: string): void {
+    for (const client of this.clients) {
+      if (client.sessionId === sessionId) client.leave(TickwireCloseCode.Kicked, "kicked");
+    }
   }
 
   /** One fixed step: each player consumes at most one buffered input. */
