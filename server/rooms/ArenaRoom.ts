@@ -64,6 +64,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
   };
 
   private random: Random = Math.random;
+  private stepsRun = 0;
   private readonly chat = new ChatLog(CHAT_HISTORY_SIZE);
 
   override onCreate(): void {
@@ -109,8 +110,17 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
     this.context.logger?.error({ err: error, roomId: this.roomId, method: methodName }, "room handler threw");
   }
 
+  /**
+   * Fixed steps simulated so far. A lagging event loop runs several steps in
+   * one frame (the accumulator catches up), so observers count steps, not frames.
+   */
+  get simulatedSteps(): number {
+    return this.stepsRun;
+  }
+
   /** One fixed step: each player consumes at most one buffered input. */
   private step(dt: number): void {
+    this.stepsRun++;
     for (const [sessionId, player] of this.state.players) {
       const input = this.inputs.get(sessionId).next();
       if (input !== undefined) applyInput(player, input, dt);
