@@ -66,6 +66,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
   };
 
   private random: Random = Math.random;
+  private stepsRun = 0;
   private readonly chat = new ChatChannel(
     {
       roomId: () => this.roomId,
@@ -122,6 +123,14 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
   }
 
   /**
+   * Fixed steps simulated so far. A lagging event loop runs several steps in
+   * one frame (the accumulator catches up), so observers count steps, not frames.
+   */
+  get simulatedSteps(): number {
+    return this.stepsRun;
+  }
+
+  /**
    * Close a session with Kicked. The reason is fixed and short: `ws` throws on
    * close reasons over 123 bytes (the moderator's reason is in the system line).
    * 4401 is final (`isFinalCloseCode`): an onDrop must not hold a seat for it.
@@ -134,6 +143,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
 
   /** One fixed step: each player consumes at most one buffered input. */
   private step(dt: number): void {
+    this.stepsRun++;
     for (const [sessionId, player] of this.state.players) {
       const input = this.inputs.get(sessionId).next();
       if (input !== undefined) applyInput(player, input, dt);
