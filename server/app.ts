@@ -14,6 +14,8 @@ import { configureArenaRoom } from "./rooms/ArenaRoom.ts";
 
 export interface AppDeps {
   logger?: Logger;
+  /** The rooms' clock (ms since the epoch); tests pass a controllable one. */
+  now?: () => number;
 }
 
 function buildServer(config: Config, deps: AppDeps, onClose: Array<() => Promise<void>>) {
@@ -25,7 +27,15 @@ function buildServer(config: Config, deps: AppDeps, onClose: Array<() => Promise
   const tokens = new TokenService({ secret, ttlSeconds: config.auth.tokenTtlSeconds });
   return defineServer({
     rooms: {
-      [RoomName.Arena]: defineRoom(configureArenaRoom({ settings: config.arena, tokens, logger: deps.logger })),
+      [RoomName.Arena]: defineRoom(
+        configureArenaRoom({
+          settings: config.arena,
+          chat: config.chat,
+          tokens,
+          logger: deps.logger,
+          now: deps.now ?? Date.now,
+        }),
+      ),
     },
     transport: new WebSocketTransport(),
     express: async (app) => {

@@ -3,7 +3,6 @@ import {
   AUTH_FAILED_CODE,
   ARENA_BOUNDS,
   ArenaState,
-  CHAT_HISTORY_SIZE,
   ChatSend,
   ClientMessage,
   MoveInput,
@@ -12,7 +11,6 @@ import {
   TICK_HZ,
   TickwireCloseCode,
   applyInput,
-  checkChatText,
   randomInt,
   seededRandom,
   type ArenaJoinOptions,
@@ -21,8 +19,9 @@ import {
   type ServerMessages,
 } from "../../shared/index.ts";
 import { AuthError, type TokenService } from "../auth/TokenService.ts";
-import { ChatLog } from "../chat/ChatLog.ts";
-import type { ArenaSettings } from "../config.ts";
+import { ChatChannel } from "../chat/ChatChannel.ts";
+import { ChatModerator } from "../chat/ChatModerator.ts";
+import type { ArenaSettings, ChatSettings } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import { validated } from "../net/validated.ts";
 import { spawnPoint } from "./spawn.ts";
@@ -33,8 +32,11 @@ export type ArenaClient = Client<{ messages: ServerMessages; auth: PlayerIdentit
 /** What a configured room class carries; set by `configureArenaRoom`, never by join options. */
 export interface ArenaRoomContext {
   settings: ArenaSettings;
+  chat: ChatSettings;
   tokens: TokenService;
   logger: Logger | undefined;
+  /** ms since the epoch; injectable so tests drive rate limits and mutes without waiting. */
+  now: () => number;
 }
 
 /**
@@ -59,13 +61,23 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
 
   override messages = {
     [ClientMessage.Chat]: validated(ClientMessage.Chat, ChatSend, (client: ArenaClient, { text }) =>
-      this.postChat(client, text),
+      this.chat.receive(client, text),
     ),
   };
 
   private random: Random = Math.random;
   private stepsRun = 0;
-  private readonly chat = new ChatLog(CHAT_HISTORY_SIZE);
+  private readonly chat = new ChatChannel(
+    {
+      roomId: () => this.roomId,
+      players: () => this.state.players,
+      clients: () => this.clients,
+      broadcast: (line) => this.broadcast(ServerMessage.Chat, line),
+      kick: (sessionId) => this.kick(sessionId),
+    },
+    new ChatModerator(this.context.chat, this.context.now),
+    this.context.logger,
+  );
 
   override onCreate(): void {
     const { settings } = this.context;
@@ -99,7 +111,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
     player.y = spawn.y;
     player.hue = randomInt(this.random, 0, 255);
     this.state.players.set(client.sessionId, player);
-    client.send(ServerMessage.ChatHistory, this.chat.history());
+    client.send(ServerMessage.ChatHistory, this.chat.historyFor(identity.playerId));
   }
 
   override onLeave(client: ArenaClient): void {
@@ -118,6 +130,17 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
     return this.stepsRun;
   }
 
+  /**
+   * Close a session with Kicked. The reason is fixed and short: `ws` throws on
+   * close reasons over 123 bytes (the moderator's reason is in the system line).
+   * 4401 is final (`isFinalCloseCode`): an onDrop must not hold a seat for it.
+   */
+  private kick(sessionId: string): void {
+    for (const client of this.clients) {
+      if (client.sessionId === sessionId) client.leave(TickwireCloseCode.Kicked, "kicked");
+    }
+  }
+
   /** One fixed step: each player consumes at most one buffered input. */
   private step(dt: number): void {
     this.stepsRun++;
@@ -125,18 +148,6 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
       const input = this.inputs.get(sessionId).next();
       if (input !== undefined) applyInput(player, input, dt);
     }
-  }
-
-  private postChat(client: ArenaClient, raw: string): void {
-    const player = this.state.players.get(client.sessionId);
-    if (player === undefined) return;
-    const check = checkChatText(raw);
-    if (!check.ok) {
-      client.send(ServerMessage.ChatRejected, { reason: check.reason });
-      return;
-    }
-    const line = this.chat.append({ from: client.sessionId, name: player.name, text: check.text, at: Date.now() });
-    this.broadcast(ServerMessage.Chat, line);
   }
 }
 

@@ -7,14 +7,17 @@ import {
   type IncomingChatLine,
 } from "../../client/ui/chatFormat.ts";
 
-const line = (id: number, extra: Partial<IncomingChatLine> = {}): IncomingChatLine => ({
-  id,
-  from: "alice-sid",
-  name: "Alice",
-  text: `line ${id}`,
-  at: Date.UTC(2026, 0, 1, 12, 34),
-  ...extra,
-});
+// ChatLine is a union discriminated by `kind` (issue 4); these fixtures only set the fields the formatter reads.
+const line = (id: number, extra: Partial<IncomingChatLine> = {}): IncomingChatLine =>
+  ({
+    id,
+    kind: "say",
+    from: "alice-sid",
+    name: "Alice",
+    text: `line ${id}`,
+    at: Date.UTC(2026, 0, 1, 12, 34),
+    ...extra,
+  }) as IncomingChatLine;
 const names: Record<string, string> = { "bob-sid": "Bob", "alice-sid": "Alice" };
 const nameOf = (sid: string) => names[sid];
 
