@@ -3,6 +3,7 @@ import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
 import {
   MoveInput,
   ServerMessage,
+  TickwireCloseCode,
   applyInput,
   type ArenaState,
   type ChatLine,
@@ -227,8 +228,10 @@ export function describeClose(code: number, reason?: string): string {
     case CloseCode.ABNORMAL_CLOSURE:
     case CloseCode.MAY_TRY_RECONNECT:
       return "Lost the connection to the server.";
-    case 4400:
+    case TickwireCloseCode.UnknownMessage:
       return "The server did not understand this client. Reload the page.";
+    case TickwireCloseCode.Kicked:
+      return reason !== undefined && reason !== "" ? `A moderator removed you: ${reason}` : "A moderator removed you.";
     default:
       return reason !== undefined && reason !== "" ? `Disconnected: ${reason}` : `Disconnected (code ${code}).`;
   }

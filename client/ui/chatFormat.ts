@@ -1,4 +1,4 @@
-import type { ChatLine } from "../../shared/index.ts";
+import { CHAT_COMMANDS, NAME_QUOTING_HINT, type ChatLine, type ChatRejected } from "../../shared/index.ts";
 
 /** What the chat panel draws for one line. Every field is plain text: the panel sets textContent only. */
 export interface ChatEntry {
@@ -12,69 +12,78 @@ export interface ChatEntry {
   text: string;
 }
 
-/** A server line, possibly a whisper (`to`) or a system line (`from: "system"`). */
-export type IncomingChatLine = ChatLine & { to?: string };
-
 export function clockTime(at: number): string {
   const date = new Date(at);
   return `${String(date.getHours()).padStart(2, "0")}:${String(date.getMinutes()).padStart(2, "0")}`;
 }
 
 /**
- * Turn a server chat line into a panel entry. `nameOf` resolves a sessionId to
- * a display name (for whisper recipients); `self` is the local sessionId.
+ * Turn a server chat line into a panel entry, by its `kind` (never by name:
+ * a player may call themselves "System"). `self` is the local sessionId.
  */
-export function entryFromLine(
-  line: IncomingChatLine,
-  self: string,
-  nameOf: (sessionId: string) => string | undefined,
-): ChatEntry {
+export function entryFromLine(line: ChatLine, self: string): ChatEntry {
   const base = { key: `s${line.id}`, time: clockTime(line.at), text: line.text };
-  if (line.from === "system") return { ...base, kind: "system" };
-  if (line.to !== undefined) {
-    const tag = line.from === self ? `to ${nameOf(line.to) ?? "?"}` : "whisper";
-    return { ...base, kind: "whisper", name: line.name, tag };
+  switch (line.kind) {
+    case "system":
+      return { ...base, kind: "system" };
+    case "whisper":
+      return {
+        ...base,
+        kind: "whisper",
+        name: line.name,
+        tag: line.from === self ? `to ${line.toName}` : "whispers",
+      };
+    case "say":
+      return { ...base, kind: "chat", name: line.name };
   }
-  return { ...base, kind: "chat", name: line.name };
 }
 
 /** Why the server refused a line, in words a player understands. */
-export function rejectionText(reason: string, details: { retryAfterMs?: number; remainingMs?: number } = {}): string {
-  const seconds = (ms: number | undefined) => Math.max(1, Math.ceil((ms ?? 0) / 1000));
-  switch (reason) {
+export function rejectionText(rejection: ChatRejected): string {
+  const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+  switch (rejection.reason) {
     case "empty":
       return "Nothing to send.";
     case "too_long":
       return "That message is longer than 280 characters.";
     case "rate_limited":
-      return `Slow down — you can chat again in ${seconds(details.retryAfterMs)} s.`;
+      return `Slow down — you can chat again in ${seconds(rejection.retryAfterMs)} s.`;
     case "repeated":
       return "You already said that.";
     case "muted":
-      return details.remainingMs === undefined
-        ? "You are muted."
-        : `You are muted for ${seconds(details.remainingMs)} more s.`;
+      return `You are muted for ${formatDuration(rejection.remainingMs)} more.`;
     case "forbidden":
-      return "Only moderators can do that.";
+      return `Only moderators can use /${rejection.command}.`;
     case "unknown_command":
-      return "Unknown command. Type /help.";
-    case "no_such_player":
-      return "No player by that name here.";
-    case "ambiguous_name":
-      return "Several players have that name.";
+      return `There is no /${rejection.command} command. Type /help.`;
     case "invalid_command":
-      return "That command is missing something. Type /help.";
-    default:
-      return `Message refused (${reason}).`;
+      return `Usage: ${rejection.usage}`;
+    case "no_such_player":
+      return `No player called "${rejection.name}" here.`;
+    case "ambiguous_name":
+      return `${rejection.matches} players are called "${rejection.name}".`;
+    case "self_target":
+      return "You cannot do that to yourself.";
+    case "outranked":
+      return `${rejection.name} outranks you (or has your rank).`;
+    case "not_muted":
+      return `${rejection.name} is not muted.`;
   }
 }
 
+/** "45 s", "3 min", "2 h" */
+export function formatDuration(ms: number): string {
+  const s = Math.max(1, Math.ceil(ms / 1000));
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.ceil(s / 60)} min`;
+  return `${Math.ceil(s / 3600)} h`;
+}
+
+/** The /help text, from the same command table the server parses with. */
 export const HELP_TEXT = [
-  "/w <name> <text> — whisper to one player",
-  "/mute <name> [minutes] — moderators: mute a player",
-  "/unmute <name> — moderators: lift a mute",
-  "/kick <name> [reason] — moderators: remove a player",
+  ...CHAT_COMMANDS.map((c) => `${c.usage} — ${c.summary}${c.role === "player" ? "" : ` (${c.role}s)`}`),
   "/help — this list",
+  NAME_QUOTING_HINT,
 ].join("\n");
 
 /**
@@ -90,7 +99,7 @@ export class ChatBook {
   constructor(private readonly limit = 200) {}
 
   /** Add a server line; false when it was already there. */
-  addServer(line: IncomingChatLine, entry: ChatEntry): boolean {
+  addServer(line: ChatLine, entry: ChatEntry): boolean {
     if (this.seen.has(entry.key)) return false;
     this.seen.add(entry.key);
     this.lastServerId = Math.max(this.lastServerId, line.id);

@@ -1,12 +1,5 @@
-import type { ChatLine } from "../../shared/index.ts";
-import {
-  ChatBook,
-  HELP_TEXT,
-  entryFromLine,
-  rejectionText,
-  type ChatEntry,
-  type IncomingChatLine,
-} from "./chatFormat.ts";
+import type { ChatLine, ChatRejected } from "../../shared/index.ts";
+import { ChatBook, HELP_TEXT, entryFromLine, rejectionText, type ChatEntry } from "./chatFormat.ts";
 import { byId, el } from "./dom.ts";
 
 /**
@@ -25,7 +18,6 @@ export class ChatPanel {
   constructor(
     private readonly send: (text: string) => void,
     private readonly self: () => string,
-    private readonly nameOf: (sessionId: string) => string | undefined,
   ) {
     const { signal } = this.abort;
     this.form.addEventListener(
@@ -73,14 +65,12 @@ export class ChatPanel {
   }
 
   addLine(line: ChatLine): void {
-    const incoming: IncomingChatLine = line;
-    if (this.book.addServer(incoming, entryFromLine(incoming, this.self(), this.nameOf))) this.render();
+    if (this.book.addServer(line, entryFromLine(line, this.self()))) this.render();
   }
 
   addLines(lines: readonly ChatLine[]): void {
     let changed = false;
-    for (const line of lines)
-      changed = this.book.addServer(line, entryFromLine(line, this.self(), this.nameOf)) || changed;
+    for (const line of lines) changed = this.book.addServer(line, entryFromLine(line, this.self())) || changed;
     if (changed) this.render();
   }
 
@@ -89,8 +79,8 @@ export class ChatPanel {
     this.render();
   }
 
-  showRejection(rejection: { reason: string; retryAfterMs?: number; remainingMs?: number }): void {
-    this.notice.textContent = rejectionText(rejection.reason, rejection);
+  showRejection(rejection: ChatRejected): void {
+    this.notice.textContent = rejectionText(rejection);
     this.notice.hidden = false;
   }
 
@@ -101,7 +91,7 @@ export class ChatPanel {
       return;
     }
     this.notice.hidden = true;
-    if (text === "/help") {
+    if (text === "/help" || text === "/?") {
       this.book.addLocal("help", HELP_TEXT, Date.now());
       this.render();
     } else {

@@ -27,7 +27,6 @@ export class GameView {
     this.chat = new ChatPanel(
       (text) => session.sendChat(text),
       () => session.sessionId,
-      (sessionId) => session.room.state.players.get(sessionId)?.name,
     );
     const { signal } = this.abort;
     byId("hud-leave").addEventListener("click", onLeave, { signal });

@@ -1,30 +1,10 @@
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import {
-  ARTIFACTS,
-  CHROMIUM_PATH,
-  buildClient,
-  chromiumAvailable,
-  joinAs,
-  launchBrowser,
-  snapshot,
-} from "./browser.ts";
+import { ARTIFACTS, buildClient, describeBrowser, joinAs, launchBrowser, snapshot } from "./browser.ts";
 
-const required = process.env.CI === "true";
-if (!chromiumAvailable) {
-  const message = `no Chromium at ${CHROMIUM_PATH}: ${required ? "CI requires the browser tests" : "SKIPPING the browser tests (apt-get install -y chromium)"}`;
-  console.warn(`\n*** ${message} ***\n`);
-}
-
-describe.runIf(!chromiumAvailable && required)("browser tests in CI", () => {
-  it("need a Chromium", () => {
-    expect.fail(`Chromium is missing at ${CHROMIUM_PATH}; .ci/run installs it with apt`);
-  });
-});
-
-describe.skipIf(!chromiumAvailable)("two players in a real browser", () => {
+describeBrowser("two players in a real browser", () => {
   let ts: TestServer;
   let browser: Browser;
   let alice: Page;
