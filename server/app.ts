@@ -7,8 +7,10 @@ import type { Config } from "./config.ts";
 import { mountDebug } from "./http/debug.ts";
 import { TokenService, resolveSecret } from "./auth/TokenService.ts";
 import { mountGuestAuth } from "./auth/guestRoute.ts";
+import { mountClient } from "./http/client.ts";
 import { mountHealth } from "./http/health.ts";
 import { mountMetrics } from "./http/metrics.ts";
+import { mountRoomList } from "./http/rooms.ts";
 import type { Logger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./metrics/Metrics.ts";
 import { configureArenaRoom } from "./rooms/ArenaRoom.ts";
@@ -16,9 +18,11 @@ import { configureWorldRoom } from "./rooms/WorldRoom.ts";
 
 export interface AppDeps {
   logger?: Logger;
+  /** The rooms' clock (ms since the epoch); tests pass a controllable one. */
+  now?: () => number;
 }
 
-function buildServer(config: Config, deps: AppDeps, metrics: Metrics) {
+function buildServer(config: Config, deps: AppDeps, metrics: Metrics, onClose: Array<() => Promise<void>>) {
   const startedAt = Date.now();
   const { logger } = deps;
   const { secret, generated } = resolveSecret(config.auth.secret);
@@ -27,10 +31,18 @@ function buildServer(config: Config, deps: AppDeps, metrics: Metrics) {
   }
   const tokens = new TokenService({ secret, ttlSeconds: config.auth.tokenTtlSeconds });
   const { world } = config;
+  const now = deps.now ?? Date.now;
   return defineServer({
     rooms: {
       [RoomName.Arena]: defineRoom(
-        configureArenaRoom({ settings: { ...config.arena, bounds: ARENA_BOUNDS }, tokens, logger, metrics }),
+        configureArenaRoom({
+          settings: { ...config.arena, bounds: ARENA_BOUNDS },
+          chat: config.chat,
+          tokens,
+          logger,
+          metrics,
+          now,
+        }),
       ),
       [RoomName.World]: defineRoom(
         configureWorldRoom({
@@ -41,18 +53,22 @@ function buildServer(config: Config, deps: AppDeps, metrics: Metrics) {
             patchHz: world.patchHz,
           },
           interest: { enterRadius: world.viewRadius, leaveRadius: world.viewRadius + world.viewMargin },
+          chat: config.chat,
           tokens,
           logger,
           metrics,
+          now,
         }),
       ),
     },
     transport: new WebSocketTransport(),
-    express: (app) => {
+    express: async (app) => {
       mountHealth(app, startedAt);
       mountMetrics(app, metrics.registry);
       mountGuestAuth(app, tokens, logger);
+      mountRoomList(app);
       if (config.debugEndpoints) mountDebug(app);
+      onClose.push(await mountClient(app, config.client.mode, config.client.dir, logger));
     },
     greet: false,
     // Colyseus' own messages go through the same structured (and redacting) logger.
@@ -81,7 +97,8 @@ export interface TickwireApp {
  */
 export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
   const metrics = createMetrics();
-  const server = buildServer(config, deps, metrics);
+  const onClose: Array<() => Promise<void>> = [];
+  const server = buildServer(config, deps, metrics, onClose);
   return {
     server,
     metrics,
@@ -93,6 +110,7 @@ export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
     },
     async close() {
       await server.gracefullyShutdown(false);
+      await Promise.all(onClose.map((close) => close()));
       metrics.close();
     },
   };

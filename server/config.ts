@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 
 /**
@@ -7,6 +8,7 @@ import { z } from "zod";
  */
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const flag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+const DAY_S = 24 * 3600;
 
 const EnvSchema = z.object({
   PORT: int(0, 65535).default(2567),
@@ -24,6 +26,20 @@ const EnvSchema = z.object({
   DEBUG_ENDPOINTS: flag.default(false),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (256 bits for HS256)").optional(),
   AUTH_TOKEN_TTL_S: int(60, 365 * 24 * 3600).default(24 * 3600),
+  CHAT_RATE_BURST: int(1, 1000).default(5),
+  CHAT_RATE_REFILL_PER_S: z.coerce.number().positive().max(1000).default(1),
+  CHAT_FLOOD_REJECTIONS: int(1, 1000).default(3),
+  CHAT_FLOOD_WINDOW_S: int(1, DAY_S).default(30),
+  CHAT_AUTO_MUTE_S: int(1, DAY_S).default(60),
+  // The limit-th identical line is rejected, so 1 would reject every line.
+  CHAT_REPEAT_LIMIT: int(2, 1000).default(3),
+  CHAT_REPEAT_WINDOW_S: int(1, DAY_S).default(300),
+  CHAT_MUTE_DEFAULT_MIN: int(1, 7 * 24 * 60).default(10),
+  CHAT_MUTE_MAX_MIN: int(1, 7 * 24 * 60).default(24 * 60),
+  CHAT_WORDLIST: z.string().default(""),
+  CHAT_WORDLIST_FILE: z.string().min(1).optional(),
+  SERVE_CLIENT: z.enum(["static", "vite", "none"]).default("static"),
+  CLIENT_DIR: z.string().min(1).default("dist/client"),
 });
 
 export interface ArenaSettings {
@@ -54,22 +70,57 @@ export interface AuthSettings {
   tokenTtlSeconds: number;
 }
 
+/** Chat moderation, per room. Durations in ms here, in the units their names say in the environment. */
+export interface ChatSettings {
+  /** Token bucket: lines a player may send at once... */
+  rateBurst: number;
+  /** ...and lines per second it refills. */
+  rateRefillPerSecond: number;
+  /** This many rate-limit rejections within `floodWindowMs` auto-mute the player for `autoMuteMs`. */
+  floodRejections: number;
+  floodWindowMs: number;
+  autoMuteMs: number;
+  /** The `repeatLimit`-th identical line in a row (each within `repeatWindowMs` of the last) is rejected. */
+  repeatLimit: number;
+  repeatWindowMs: number;
+  /** `/mute <name>` without minutes, and the most `/mute <name> <minutes>` may give. */
+  muteDefaultMs: number;
+  muteMaxMs: number;
+  /** Words masked with `*` (from CHAT_WORDLIST and CHAT_WORDLIST_FILE). */
+  wordList: string[];
+}
+
+export interface ClientSettings {
+  /** static: serve the Vite build; vite: dev middleware with hot reload; none: API only. */
+  mode: "static" | "vite" | "none";
+  /** Where the static build lives. */
+  dir: string;
+}
+
 export interface Config {
   port: number;
   host: string;
+  client: ClientSettings;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   arena: ArenaSettings;
   world: WorldSettings;
   /** Bench-only `GET /debug/...` state snapshots; never on in production. */
   debugEndpoints: boolean;
   auth: AuthSettings;
+  chat: ChatSettings;
 }
 
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
+/** Reads the word list file; injectable for tests. */
+export type ReadTextFile = (path: string) => string;
+
+export function parseConfig(
+  env: Record<string, string | undefined> = process.env,
+  readTextFile: ReadTextFile = (path) => readFileSync(path, "utf8"),
+): Config {
   // Empty strings mean "unset", as in a `.env` with `PORT=`.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = EnvSchema.safeParse(present);
@@ -78,10 +129,16 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  if (e.CHAT_MUTE_DEFAULT_MIN > e.CHAT_MUTE_MAX_MIN) {
+    throw new ConfigError(
+      `invalid configuration:\n  CHAT_MUTE_DEFAULT_MIN: must not exceed CHAT_MUTE_MAX_MIN (${e.CHAT_MUTE_MAX_MIN})`,
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
+    client: { mode: e.SERVE_CLIENT, dir: e.CLIENT_DIR },
     arena: {
       maxClients: e.MAX_CLIENTS,
       spawnSeed: e.SPAWN_SEED,
@@ -99,14 +156,45 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       secret: e.AUTH_SECRET,
       tokenTtlSeconds: e.AUTH_TOKEN_TTL_S,
     },
+    chat: {
+      rateBurst: e.CHAT_RATE_BURST,
+      rateRefillPerSecond: e.CHAT_RATE_REFILL_PER_S,
+      floodRejections: e.CHAT_FLOOD_REJECTIONS,
+      floodWindowMs: e.CHAT_FLOOD_WINDOW_S * 1000,
+      autoMuteMs: e.CHAT_AUTO_MUTE_S * 1000,
+      repeatLimit: e.CHAT_REPEAT_LIMIT,
+      repeatWindowMs: e.CHAT_REPEAT_WINDOW_S * 1000,
+      muteDefaultMs: e.CHAT_MUTE_DEFAULT_MIN * 60_000,
+      muteMaxMs: e.CHAT_MUTE_MAX_MIN * 60_000,
+      wordList: [
+        ...e.CHAT_WORDLIST.split(","),
+        ...(e.CHAT_WORDLIST_FILE === undefined ? [] : readWordListFile(e.CHAT_WORDLIST_FILE, readTextFile)),
+      ]
+        .map((word) => word.trim())
+        .filter((word) => word !== ""),
+    },
   };
 }
 
+/** One word (or phrase) per line; blank lines and lines starting with # are skipped. */
+function readWordListFile(path: string, readTextFile: ReadTextFile): string[] {
+  let text: string;
+  try {
+    text = readTextFile(path);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`invalid configuration:\n  CHAT_WORDLIST_FILE: cannot read ${path}: ${detail}`);
+  }
+  return text.split(/\r?\n/).filter((line) => !line.trimStart().startsWith("#"));
+}
+
 /** The defaults, as a test or embedder starts from them. */
-export type ConfigOverrides = Partial<Omit<Config, "arena" | "world" | "auth">> & {
+export type ConfigOverrides = Partial<Omit<Config, "arena" | "world" | "auth" | "chat" | "client">> & {
+  client?: Partial<ClientSettings>;
   arena?: Partial<ArenaSettings>;
   world?: Partial<WorldSettings>;
   auth?: Partial<AuthSettings>;
+  chat?: Partial<ChatSettings>;
 };
 
 export function defaultConfig(overrides: ConfigOverrides = {}): Config {
@@ -117,5 +205,7 @@ export function defaultConfig(overrides: ConfigOverrides = {}): Config {
     arena: { ...base.arena, ...overrides.arena },
     world: { ...base.world, ...overrides.world },
     auth: { ...base.auth, ...overrides.auth },
+    chat: { ...base.chat, ...overrides.chat },
+    client: { ...base.client, ...overrides.client },
   };
 }

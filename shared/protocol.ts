@@ -39,12 +39,22 @@ export interface ServerMessages {
 
 /**
  * Application close codes (WebSocket 4000–4999; Colyseus uses 4000–4010).
+ * Every code in 4400–4499 is a decision of the server about this client:
+ * the SDK treats it as a leave (not a drop), and the room must not hold a
+ * reconnection seat for it (see `isFinalCloseCode`).
  */
 export const TickwireCloseCode = {
   /** A message type the room does not handle. */
   UnknownMessage: 4400,
+  /** Removed by a moderator's `/kick` (a system line in chat says who and why). */
+  Kicked: 4401,
 } as const;
 export type TickwireCloseCode = (typeof TickwireCloseCode)[keyof typeof TickwireCloseCode];
+
+/** Whether a close code means "the server removed this client": no reconnection may follow. */
+export function isFinalCloseCode(code: number | undefined): boolean {
+  return code !== undefined && code >= 4400 && code <= 4499;
+}
 
 /** Options a client passes to join an arena or the open world. */
 export interface ArenaJoinOptions {
@@ -54,4 +64,15 @@ export interface ArenaJoinOptions {
    * that send it still type-check.
    */
   name?: string;
+}
+
+/** One open room as `GET /rooms` lists it. */
+export interface RoomListing {
+  roomId: string;
+  clients: number;
+  maxClients: number;
+  /** Full or locked: joining it would fail. */
+  locked: boolean;
+  /** ms since the epoch. */
+  createdAt: number;
 }

@@ -1,24 +1,64 @@
-import type { ChatLine } from "../../shared/index.ts";
+import type { ChatLine, UnnumberedChatLine } from "../../shared/index.ts";
+
+/** Lines kept per room: room lines for late joiners' history, and every line for replay after a reconnect. */
+export const CHAT_LOG_CAPACITY = 200;
+
+interface Entry {
+  line: ChatLine;
+  /** Player ids allowed to see it; null = everyone in the room. */
+  audience: ReadonlySet<string> | null;
+}
 
 /**
- * A room's chat: numbers each accepted line and keeps the most recent ones for
- * late joiners. Fixed capacity, so a chatty room cannot grow memory.
+ * A room's chat: numbers every line (room lines, whispers and system lines
+ * share one increasing sequence) and keeps the most recent ones together with
+ * who may see each, so history and replay never show a whisper to a third
+ * player. Fixed capacity, so a chatty room cannot grow memory.
  */
 export class ChatLog {
   private nextId = 1;
-  private readonly recent: ChatLine[] = [];
+  private readonly recent: Entry[] = [];
 
-  constructor(private readonly capacity: number) {}
+  constructor(private readonly capacity = CHAT_LOG_CAPACITY) {}
 
-  append(line: Omit<ChatLine, "id">): ChatLine {
-    const entry: ChatLine = { id: this.nextId++, ...line };
-    this.recent.push(entry);
+  /**
+   * Number and keep a line. `audience` lists the player ids that may see it
+   * (a whisper's sender and recipient); omit it for a line to the whole room.
+   */
+  append(line: UnnumberedChatLine, audience: readonly string[] | null = null): ChatLine {
+    const numbered: ChatLine = { ...line, id: this.nextId++ };
+    this.recent.push({ line: numbered, audience: audience === null ? null : new Set(audience) });
     if (this.recent.length > this.capacity) this.recent.shift();
-    return entry;
+    return numbered;
   }
 
-  /** The kept lines, oldest first (a copy). */
-  history(): ChatLine[] {
-    return this.recent.slice();
+  /** The last `limit` kept lines `playerId` may see, oldest first. */
+  historyFor(playerId: string, limit: number): ChatLine[] {
+    const lines: ChatLine[] = [];
+    for (let i = this.recent.length - 1; i >= 0 && lines.length < limit; i--) {
+      const entry = this.recent[i];
+      if (entry !== undefined && visible(entry, playerId)) lines.push(entry.line);
+    }
+    return lines.reverse();
   }
+
+  /**
+   * Every kept line after `afterId` that `playerId` may see, oldest first, for
+   * replay after a reconnect. `complete` is false when lines after `afterId`
+   * have already been dropped from the log (the client missed some for good).
+   */
+  since(afterId: number, playerId: string): { lines: ChatLine[]; complete: boolean } {
+    const oldest = this.recent[0]?.line.id ?? this.nextId;
+    const lines = this.recent.filter((e) => e.line.id > afterId && visible(e, playerId)).map((e) => e.line);
+    return { lines, complete: afterId >= oldest - 1 };
+  }
+
+  /** The id the next line will get (every id below it has been used). */
+  get nextLineId(): number {
+    return this.nextId;
+  }
+}
+
+function visible(entry: Entry, playerId: string): boolean {
+  return entry.audience === null || entry.audience.has(playerId);
 }

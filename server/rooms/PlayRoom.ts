@@ -2,7 +2,6 @@ import { Room, ServerError, type Client, type RoomException, type RoomMethodName
 import type { Counter, Histogram } from "prom-client";
 import {
   AUTH_FAILED_CODE,
-  CHAT_HISTORY_SIZE,
   ChatSend,
   ClientMessage,
   MoveInput,
@@ -11,7 +10,6 @@ import {
   TICK_HZ,
   TickwireCloseCode,
   applyInput,
-  checkChatText,
   randomInt,
   seededRandom,
   type ArenaJoinOptions,
@@ -24,7 +22,9 @@ import {
   type WorldState,
 } from "../../shared/index.ts";
 import { AuthError, type TokenService } from "../auth/TokenService.ts";
-import { ChatLog } from "../chat/ChatLog.ts";
+import { ChatChannel } from "../chat/ChatChannel.ts";
+import { ChatModerator } from "../chat/ChatModerator.ts";
+import type { ChatSettings } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics/Metrics.ts";
 import { clientMeter, meterClient, type ClientMeter } from "../metrics/meterClient.ts";
@@ -52,7 +52,10 @@ export interface PlaySettings {
 /** What a configured room class carries; set by its `configure…Room`, never by join options. */
 export interface PlayRoomContext {
   settings: PlaySettings;
+  chat: ChatSettings;
   tokens: TokenService;
+  /** ms since the epoch; injectable so tests drive rate limits and mutes without waiting. */
+  now: () => number;
   logger: Logger | undefined;
   metrics: Metrics | undefined;
 }
@@ -109,7 +112,10 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     [ClientMessage.Chat]: validated(
       ClientMessage.Chat,
       ChatSend,
-      (client: PlayClient, { text }) => this.postChat(client, text),
+      (client: PlayClient, { text }) => {
+        this.meters?.chat.inc();
+        this.chat.receive(client, text);
+      },
       (_client, type) => {
         this.meters?.chat.inc();
         this.reject(type, "invalid_payload");
@@ -118,7 +124,19 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
   };
 
   private random: Random = Math.random;
-  private readonly chat = new ChatLog(CHAT_HISTORY_SIZE);
+  private stepsRun = 0;
+  private readonly chat = new ChatChannel(
+    {
+      roomId: () => this.roomId,
+      players: () => this.state.players,
+      clients: () => this.clients,
+      broadcast: (line) => this.deliverChat(line),
+      kick: (sessionId) => this.kick(sessionId),
+      rejected: (reason) => this.reject(ClientMessage.Chat, reason),
+    },
+    new ChatModerator(this.context.chat, this.context.now),
+    this.context.logger,
+  );
   private meters: RoomMeters | undefined;
 
   override onCreate(): void {
@@ -161,7 +179,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
       meterClient(client, this.meters.client);
       this.context.metrics?.clients.inc({ room: this.roomName });
     }
-    client.send(ServerMessage.ChatHistory, this.chatHistoryFor(client));
+    client.send(ServerMessage.ChatHistory, this.chatHistoryFor(identity.playerId));
   }
 
   override onLeave(client: PlayClient): void {
@@ -209,14 +227,22 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     return this.state.players.keys();
   }
 
-  /** Who hears `sender`'s chat: undefined = the whole room (one broadcast). */
-  protected chatAudience(_sender: PlayClient): Iterable<PlayClient> | undefined {
-    return undefined;
+  /**
+   * Fixed steps simulated so far. A lagging event loop runs several steps in
+   * one frame (the accumulator catches up), so observers count steps, not frames.
+   */
+  get simulatedSteps(): number {
+    return this.stepsRun;
   }
 
-  /** The recent lines a joining client is sent. */
-  protected chatHistoryFor(_client: PlayClient): ChatLine[] {
-    return this.chat.history();
+  /** Deliver a chat line meant for everyone (whispers go to their audience directly). */
+  protected deliverChat(line: ChatLine): void {
+    this.broadcast(ServerMessage.Chat, line);
+  }
+
+  /** The chat:history a joining player gets: the last lines they may see. */
+  protected chatHistoryFor(playerId: string): ChatLine[] {
+    return this.chat.historyFor(playerId);
   }
 
   /** The player is in state; attach what this room type needs (e.g. a StateView). */
@@ -231,6 +257,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
   /** One fixed step: each player consumes at most one buffered input. */
   private step(dt: number): void {
     const started = performance.now();
+    this.stepsRun++;
     const { bounds } = this.context.settings;
     for (const [sessionId, player] of this.state.players) {
       const input = this.inputs.get(sessionId).next();
@@ -240,20 +267,15 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     this.meters?.tick.observe((performance.now() - started) / 1000);
   }
 
-  private postChat(client: PlayClient, raw: string): void {
-    const player = this.state.players.get(client.sessionId);
-    if (player === undefined) return;
-    this.meters?.chat.inc();
-    const check = checkChatText(raw);
-    if (!check.ok) {
-      this.reject(ClientMessage.Chat, check.reason);
-      client.send(ServerMessage.ChatRejected, { reason: check.reason });
-      return;
+  /**
+   * Close a session with Kicked. The reason is fixed and short: `ws` throws on
+   * close reasons over 123 bytes (the moderator's reason is in the system line).
+   * 4401 is final (`isFinalCloseCode`): an onDrop must not hold a seat for it.
+   */
+  private kick(sessionId: string): void {
+    for (const client of this.clients) {
+      if (client.sessionId === sessionId) client.leave(TickwireCloseCode.Kicked, "kicked");
     }
-    const line = this.chat.append({ from: client.sessionId, name: player.name, text: check.text, at: Date.now() });
-    const audience = this.chatAudience(client);
-    if (audience === undefined) this.broadcast(ServerMessage.Chat, line);
-    else for (const listener of audience) listener.send(ServerMessage.Chat, line);
   }
 
   private reject(type: string, reason: string): void {

@@ -1,5 +1,12 @@
 import { StateView } from "@colyseus/schema";
-import { WorldState, type ChatLine, type Player, type PlayerIdentity } from "../../shared/index.ts";
+import {
+  ChatKind,
+  ServerMessage,
+  WorldState,
+  type ChatLine,
+  type Player,
+  type PlayerIdentity,
+} from "../../shared/index.ts";
 import { InterestGrid, type InterestOptions } from "../systems/InterestGrid.ts";
 import { PlayRoom, verifyJoinToken, type PlayClient, type PlayRoomContext } from "./PlayRoom.ts";
 
@@ -41,19 +48,18 @@ export class WorldRoom extends PlayRoom<WorldState> {
   }
 
   /**
-   * Local chat: a line reaches the sender and the players in the sender's
-   * view. Room-wide chat would cost every client bytes in proportion to the
-   * room's population (measured at 1,000 bots chatting every ~30 s: 33 lines/s
-   * to every client, more socket writes than the state patches themselves),
-   * which is what area of interest exists to avoid.
+   * Local chat: a player's line reaches the sender and the players in the
+   * sender's view; system lines (moderation) still reach everyone. Room-wide
+   * chat would cost every client bytes in proportion to the room's population
+   * (measured at 1,000 bots chatting every ~30 s: 33 lines/s to every client,
+   * more socket writes than the state patches themselves), which is what area
+   * of interest exists to avoid.
    */
-  protected override chatAudience(sender: PlayClient): PlayClient[] {
-    const audience = [sender];
-    for (const id of this.interest.visibleTo(sender.sessionId)) {
-      const listener = this.clients.getById(id);
-      if (listener !== undefined) audience.push(listener);
+  protected override deliverChat(line: ChatLine): void {
+    if (line.kind === ChatKind.System) return super.deliverChat(line);
+    for (const id of [line.from, ...this.interest.visibleTo(line.from)]) {
+      this.clients.getById(id)?.send(ServerMessage.Chat, line);
     }
-    return audience;
   }
 
   /** Local chat has no room-wide history: a joining player would read lines said far away. */

@@ -20,7 +20,7 @@ export type TestServerOptions = ConfigOverrides & { deps?: AppDeps };
  * port 0 and hands the harness the port it actually got.
  */
 export async function startTestServer({ deps, ...overrides }: TestServerOptions = {}): Promise<TestServer> {
-  const config = defaultConfig({ host: "127.0.0.1", logLevel: "silent", ...overrides });
+  const config = defaultConfig({ host: "127.0.0.1", logLevel: "silent", client: { mode: "none" }, ...overrides });
   const app = createApp(config, deps);
   const port = await app.listen(0, "127.0.0.1");
   // ColyseusTestServer builds its SDK URL from the server's protected `port`.
