@@ -39,7 +39,7 @@ export async function probeCapacity(
 ): Promise<Capacity> {
   const server = await startNodeServer({
     script: "server/index.ts",
-    env: { PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", MAX_CLIENTS: String(roomSize) },
+    env: { PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", SERVE_CLIENT: "none", MAX_CLIENTS: String(roomSize) },
   });
   const scenario: Scenario = {
     name: "capacity",

@@ -65,6 +65,7 @@ export async function runScenario(scenario: Scenario, progress: Progress, nodeAr
       HOST: "127.0.0.1",
       LOG_LEVEL: "info",
       DEBUG_ENDPOINTS: "true",
+      SERVE_CLIENT: "none",
       ...scenario.env,
     },
     nodeArgs,
