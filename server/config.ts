@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { OPEN_WORLD_SIZE, POSITION_MAX } from "../shared/constants.ts";
 
 /**
  * The whole server configuration, parsed once from the environment. Every
@@ -17,8 +18,8 @@ const EnvSchema = z.object({
   MAX_CLIENTS: int(1, 4096).default(64),
   SPAWN_SEED: int(0, 0xffffffff).optional(),
   INPUT_BUFFER_SIZE: int(1, 256).default(8),
-  // 4095: positions are 16-bit fixed point at 1/16 unit (shared/constants.ts POSITION_MAX).
-  WORLD_SIZE: int(64, 4095).default(4000),
+  // Positions are 16-bit fixed point at 1/16 unit: a side of at most POSITION_MAX (4095.9375).
+  WORLD_SIZE: int(64, Math.floor(POSITION_MAX)).default(OPEN_WORLD_SIZE),
   WORLD_MAX_CLIENTS: int(1, 10_000).default(2500),
   VIEW_RADIUS: int(16, 4095).default(400),
   VIEW_MARGIN: int(0, 4095).default(100),
