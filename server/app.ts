@@ -2,15 +2,19 @@ import "./polyfills.ts";
 import type { AddressInfo } from "node:net";
 import { defineRoom, defineServer } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
-import { RoomName } from "../shared/index.ts";
+import { ARENA_BOUNDS, RoomName } from "../shared/index.ts";
 import type { Config } from "./config.ts";
+import { mountDebug } from "./http/debug.ts";
 import { TokenService, resolveSecret } from "./auth/TokenService.ts";
 import { mountGuestAuth } from "./auth/guestRoute.ts";
 import { mountClient } from "./http/client.ts";
 import { mountHealth } from "./http/health.ts";
+import { mountMetrics } from "./http/metrics.ts";
 import { mountRoomList } from "./http/rooms.ts";
 import type { Logger } from "./logger.ts";
+import { createMetrics, type Metrics } from "./metrics/Metrics.ts";
 import { configureArenaRoom } from "./rooms/ArenaRoom.ts";
+import { configureWorldRoom } from "./rooms/WorldRoom.ts";
 
 export interface AppDeps {
   logger?: Logger;
@@ -18,31 +22,53 @@ export interface AppDeps {
   now?: () => number;
 }
 
-function buildServer(config: Config, deps: AppDeps, onClose: Array<() => Promise<void>>) {
+function buildServer(config: Config, deps: AppDeps, metrics: Metrics, onClose: Array<() => Promise<void>>) {
   const startedAt = Date.now();
+  const { logger } = deps;
   const { secret, generated } = resolveSecret(config.auth.secret);
   if (generated) {
-    deps.logger?.warn("AUTH_SECRET is not set: using a random secret, so tokens will not survive a restart");
+    logger?.warn("AUTH_SECRET is not set: using a random secret, so tokens will not survive a restart");
   }
   const tokens = new TokenService({ secret, ttlSeconds: config.auth.tokenTtlSeconds });
+  const { world } = config;
+  const now = deps.now ?? Date.now;
   return defineServer({
     rooms: {
       [RoomName.Arena]: defineRoom(
         configureArenaRoom({
-          settings: config.arena,
+          settings: { ...config.arena, bounds: ARENA_BOUNDS },
           chat: config.chat,
           tokens,
-          logger: deps.logger,
-          now: deps.now ?? Date.now,
+          logger,
+          metrics,
+          now,
+        }),
+      ),
+      [RoomName.World]: defineRoom(
+        configureWorldRoom({
+          settings: {
+            ...config.arena,
+            maxClients: world.maxClients,
+            bounds: { width: world.size, height: world.size },
+            patchHz: world.patchHz,
+          },
+          interest: { enterRadius: world.viewRadius, leaveRadius: world.viewRadius + world.viewMargin },
+          chat: config.chat,
+          tokens,
+          logger,
+          metrics,
+          now,
         }),
       ),
     },
     transport: new WebSocketTransport(),
     express: async (app) => {
       mountHealth(app, startedAt);
-      mountGuestAuth(app, tokens, deps.logger);
+      mountMetrics(app, metrics.registry);
+      mountGuestAuth(app, tokens, logger);
       mountRoomList(app);
-      onClose.push(await mountClient(app, config.client.mode, config.client.dir, deps.logger));
+      if (config.debugEndpoints) mountDebug(app);
+      onClose.push(await mountClient(app, config.client.mode, config.client.dir, logger));
     },
     greet: false,
     // Colyseus' own messages go through the same structured (and redacting) logger.
@@ -57,6 +83,7 @@ export type TickwireServer = ReturnType<typeof buildServer>;
 
 export interface TickwireApp {
   readonly server: TickwireServer;
+  readonly metrics: Metrics;
   /** Listen on `port` (0 = any free port); resolves with the bound port. */
   listen(port?: number, host?: string): Promise<number>;
   /** Disconnect everyone, dispose rooms and close the listener. */
@@ -69,10 +96,12 @@ export interface TickwireApp {
  * one app listens per process at a time.
  */
 export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
+  const metrics = createMetrics();
   const onClose: Array<() => Promise<void>> = [];
-  const server = buildServer(config, deps, onClose);
+  const server = buildServer(config, deps, metrics, onClose);
   return {
     server,
+    metrics,
     async listen(port = config.port, host = config.host) {
       await server.listen(port, host);
       const address = server.transport.server?.address() as AddressInfo | null;
@@ -82,6 +111,7 @@ export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
     async close() {
       await server.gracefullyShutdown(false);
       await Promise.all(onClose.map((close) => close()));
+      metrics.close();
     },
   };
 }

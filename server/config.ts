@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { OPEN_WORLD_SIZE, POSITION_MAX } from "../shared/constants.ts";
 
 /**
  * The whole server configuration, parsed once from the environment. Every
@@ -7,6 +8,7 @@ import { z } from "zod";
  * lists the same names.
  */
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const flag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 const DAY_S = 24 * 3600;
 
 const EnvSchema = z.object({
@@ -16,6 +18,13 @@ const EnvSchema = z.object({
   MAX_CLIENTS: int(1, 4096).default(64),
   SPAWN_SEED: int(0, 0xffffffff).optional(),
   INPUT_BUFFER_SIZE: int(1, 256).default(8),
+  // Positions are 16-bit fixed point at 1/16 unit: a side of at most POSITION_MAX (4095.9375).
+  WORLD_SIZE: int(64, Math.floor(POSITION_MAX)).default(OPEN_WORLD_SIZE),
+  WORLD_MAX_CLIENTS: int(1, 10_000).default(2500),
+  VIEW_RADIUS: int(16, 4095).default(400),
+  VIEW_MARGIN: int(0, 4095).default(100),
+  WORLD_PATCH_HZ: int(1, 60).default(20),
+  DEBUG_ENDPOINTS: flag.default(false),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (256 bits for HS256)").optional(),
   AUTH_TOKEN_TTL_S: int(60, 365 * 24 * 3600).default(24 * 3600),
   CHAT_RATE_BURST: int(1, 1000).default(5),
@@ -41,6 +50,19 @@ export interface ArenaSettings {
   spawnSeed: number | undefined;
   /** Inputs buffered per player before the oldest is dropped. */
   inputBufferSize: number;
+}
+
+export interface WorldSettings {
+  /** Side of the square open world, in world units. */
+  size: number;
+  /** Seats in one world room. */
+  maxClients: number;
+  /** A player enters a client's view within this distance of the client's player... */
+  viewRadius: number;
+  /** ...and leaves it only beyond viewRadius + viewMargin (hysteresis: no flicker at the edge). */
+  viewMargin: number;
+  /** State patches per second in the world room (the simulation stays at TICK_HZ). */
+  patchHz: number;
 }
 
 export interface AuthSettings {
@@ -82,6 +104,9 @@ export interface Config {
   client: ClientSettings;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   arena: ArenaSettings;
+  world: WorldSettings;
+  /** Bench-only `GET /debug/...` state snapshots; never on in production. */
+  debugEndpoints: boolean;
   auth: AuthSettings;
   chat: ChatSettings;
 }
@@ -120,6 +145,14 @@ export function parseConfig(
       spawnSeed: e.SPAWN_SEED,
       inputBufferSize: e.INPUT_BUFFER_SIZE,
     },
+    world: {
+      size: e.WORLD_SIZE,
+      maxClients: e.WORLD_MAX_CLIENTS,
+      viewRadius: e.VIEW_RADIUS,
+      viewMargin: e.VIEW_MARGIN,
+      patchHz: e.WORLD_PATCH_HZ,
+    },
+    debugEndpoints: e.DEBUG_ENDPOINTS,
     auth: {
       secret: e.AUTH_SECRET,
       tokenTtlSeconds: e.AUTH_TOKEN_TTL_S,
@@ -157,9 +190,10 @@ function readWordListFile(path: string, readTextFile: ReadTextFile): string[] {
 }
 
 /** The defaults, as a test or embedder starts from them. */
-export type ConfigOverrides = Partial<Omit<Config, "arena" | "auth" | "chat" | "client">> & {
+export type ConfigOverrides = Partial<Omit<Config, "arena" | "world" | "auth" | "chat" | "client">> & {
   client?: Partial<ClientSettings>;
   arena?: Partial<ArenaSettings>;
+  world?: Partial<WorldSettings>;
   auth?: Partial<AuthSettings>;
   chat?: Partial<ChatSettings>;
 };
@@ -170,6 +204,7 @@ export function defaultConfig(overrides: ConfigOverrides = {}): Config {
     ...base,
     ...overrides,
     arena: { ...base.arena, ...overrides.arena },
+    world: { ...base.world, ...overrides.world },
     auth: { ...base.auth, ...overrides.auth },
     chat: { ...base.chat, ...overrides.chat },
     client: { ...base.client, ...overrides.client },

@@ -14,6 +14,8 @@ export const MAX_STEP_DISTANCE = PLAYER_SPEED / TICK_HZ;
 
 export const WORLD_WIDTH = 1600;
 export const WORLD_HEIGHT = 900;
+/** Default side of the open world (room "world"); at most POSITION_MAX. */
+export const OPEN_WORLD_SIZE = 4000;
 /** Players' centres stay this far from the walls so their disc stays inside. */
 export const PLAYER_RADIUS = 16;
 

@@ -1,7 +1,7 @@
 import type { ChatLine, ChatRejected } from "./chat.ts";
 
 /** Room type names as registered on the server. */
-export const RoomName = { Arena: "arena" } as const;
+export const RoomName = { Arena: "arena", World: "world" } as const;
 
 /** Message types a client may send (besides inputs, which ride `room.input()`). */
 export const ClientMessage = { Chat: "chat" } as const;
@@ -56,7 +56,7 @@ export function isFinalCloseCode(code: number | undefined): boolean {
   return code !== undefined && code >= 4400 && code <= 4499;
 }
 
-/** Options a client passes to join an arena. */
+/** Options a client passes to join an arena or the open world. */
 export interface ArenaJoinOptions {
   /**
    * Ignored by the server since identities exist: the display name comes

@@ -36,6 +36,23 @@ export const ArenaState = schema(
 export type ArenaState = SchemaType<typeof ArenaState>;
 
 /**
+ * The open world: the same players, but each client receives only those its
+ * `StateView` holds (`.view()` on the map: an entry reaches a client only after
+ * the server's interest system `view.add`s it). The map size is state, sent
+ * once with the first full state, so the client predicts with the same bounds.
+ */
+export const WorldState = schema(
+  {
+    width: t.uint16(),
+    height: t.uint16(),
+    /** Keyed by sessionId; per client, only the players within its view radius. */
+    players: t.map(Player).view(),
+  },
+  "WorldState",
+);
+export type WorldState = SchemaType<typeof WorldState>;
+
+/**
  * One tick of movement intent: a direction with each axis in [-1, 1].
  * Quantised on the wire (16 bits, exact zero), so whatever a client sends
  * decodes into the range; `applyInput` still treats any value defensively.

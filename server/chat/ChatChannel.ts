@@ -16,6 +16,8 @@ export interface ChatHost {
   broadcast(line: ChatLine): void;
   /** Remove a session for good (a moderator's /kick): close it, and hold no reconnection seat for it. */
   kick(sessionId: string): void;
+  /** A line or command was refused (for the operators' metrics). */
+  rejected?(reason: string): void;
 }
 
 /**
@@ -52,6 +54,7 @@ export class ChatChannel {
   private apply(sender: ArenaClient, effect: ChatEffect): void {
     switch (effect.type) {
       case "reject":
+        this.host.rejected?.(effect.rejection.reason);
         sender.send(ServerMessage.ChatRejected, effect.rejection);
         return;
       case "post": {

@@ -129,3 +129,33 @@ export async function untilPatched(room: ArenaSdkRoom, predicate: () => boolean,
 export function closed(room: ArenaSdkRoom): Promise<number> {
   return new Promise((resolve) => room.onLeave.once((code) => resolve(code)));
 }
+
+/** One frame as the client received it, with its protocol code and schema body split out. */
+export interface ReceivedFrame {
+  code: number;
+  /** Bytes after the protocol byte and, on TIMED frames, the 8-byte time + input-ack prefix. */
+  body: Uint8Array;
+  bytes: number;
+}
+
+const TIMED = 0x80;
+const TIMED_PREFIX = 8;
+
+/**
+ * Record every raw frame a joined SDK room receives from now on. The SDK's
+ * transport reads `connection.events.onmessage` on each message, so wrapping
+ * it sees the bytes before they are decoded.
+ */
+export function recordFrames(room: ArenaSdkRoom): ReceivedFrame[] {
+  const frames: ReceivedFrame[] = [];
+  const events = room.connection.events;
+  const decode = events.onmessage;
+  events.onmessage = (event: MessageEvent<ArrayBuffer>) => {
+    const bytes = new Uint8Array(event.data);
+    const first = bytes[0] ?? 0;
+    const start = 1 + (first & TIMED ? TIMED_PREFIX : 0);
+    frames.push({ code: first & 0x1f, body: bytes.subarray(start), bytes: bytes.byteLength });
+    decode?.(event);
+  };
+  return frames;
+}

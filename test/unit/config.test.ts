@@ -22,6 +22,8 @@ describe("parseConfig", () => {
       logLevel: "info",
       client: { mode: "static", dir: "dist/client" },
       arena: { maxClients: 64, spawnSeed: undefined, inputBufferSize: 8 },
+      world: { size: 4000, maxClients: 2500, viewRadius: 400, viewMargin: 100, patchHz: 20 },
+      debugEndpoints: false,
       auth: { secret: undefined, tokenTtlSeconds: 86_400 },
       chat: CHAT_DEFAULTS,
     });
@@ -35,6 +37,12 @@ describe("parseConfig", () => {
       MAX_CLIENTS: "10",
       SPAWN_SEED: "1234",
       INPUT_BUFFER_SIZE: "4",
+      WORLD_SIZE: "2000",
+      WORLD_MAX_CLIENTS: "300",
+      VIEW_RADIUS: "250",
+      VIEW_MARGIN: "50",
+      WORLD_PATCH_HZ: "10",
+      DEBUG_ENDPOINTS: "true",
       AUTH_SECRET: "k".repeat(32),
       AUTH_TOKEN_TTL_S: "600",
       CHAT_RATE_BURST: "10",
@@ -56,6 +64,8 @@ describe("parseConfig", () => {
       logLevel: "warn",
       client: { mode: "none", dir: "/srv/client" },
       arena: { maxClients: 10, spawnSeed: 1234, inputBufferSize: 4 },
+      world: { size: 2000, maxClients: 300, viewRadius: 250, viewMargin: 50, patchHz: 10 },
+      debugEndpoints: true,
       auth: { secret: "k".repeat(32), tokenTtlSeconds: 600 },
       chat: {
         rateBurst: 10,
@@ -70,6 +80,10 @@ describe("parseConfig", () => {
         wordList: ["darn", "heck"],
       },
     });
+  });
+
+  it("refuses a world larger than the 16-bit position grid", () => {
+    expect(() => parseConfig({ WORLD_SIZE: "4096" })).toThrowError(/WORLD_SIZE/);
   });
 
   it("merges the word list file (one per line, # comments) with CHAT_WORDLIST", () => {

@@ -1,0 +1,298 @@
+import { Room, ServerError, type Client, type RoomException, type RoomMethodName } from "@colyseus/core";
+import type { Counter, Histogram } from "prom-client";
+import {
+  AUTH_FAILED_CODE,
+  ChatSend,
+  ClientMessage,
+  MoveInput,
+  Player,
+  ServerMessage,
+  TICK_HZ,
+  TickwireCloseCode,
+  applyInput,
+  randomInt,
+  seededRandom,
+  type ArenaJoinOptions,
+  type ArenaState,
+  type ChatLine,
+  type PlayerIdentity,
+  type Random,
+  type ServerMessages,
+  type WorldBounds,
+  type WorldState,
+} from "../../shared/index.ts";
+import { AuthError, type TokenService } from "../auth/TokenService.ts";
+import { ChatChannel } from "../chat/ChatChannel.ts";
+import { ChatModerator } from "../chat/ChatModerator.ts";
+import type { ChatSettings } from "../config.ts";
+import type { Logger } from "../logger.ts";
+import type { Metrics } from "../metrics/Metrics.ts";
+import { clientMeter, meterClient, type ClientMeter } from "../metrics/meterClient.ts";
+import { validated } from "../net/validated.ts";
+import { spawnPoint } from "./spawn.ts";
+
+/** `client.auth` is the identity the verified token carries (see `verifyJoinToken`). */
+export type PlayClient = Client<{ messages: ServerMessages; auth: PlayerIdentity }>;
+export type PlayState = ArenaState | WorldState;
+
+/** Server-owned settings of one room type. */
+export interface PlaySettings {
+  /** Seats per room; a full room makes joinOrCreate create another. */
+  maxClients: number;
+  /** Pins every room's spawn PRNG; unset = a random seed per room. */
+  spawnSeed: number | undefined;
+  /** Inputs buffered per player before the oldest is dropped. */
+  inputBufferSize: number;
+  /** Where players spawn and move. */
+  bounds: WorldBounds;
+  /** State patches per second; default TICK_HZ (one patch per simulation step). */
+  patchHz?: number;
+}
+
+/** What a configured room class carries; set by its `configure…Room`, never by join options. */
+export interface PlayRoomContext {
+  settings: PlaySettings;
+  chat: ChatSettings;
+  tokens: TokenService;
+  /** ms since the epoch; injectable so tests drive rate limits and mutes without waiting. */
+  now: () => number;
+  logger: Logger | undefined;
+  metrics: Metrics | undefined;
+}
+
+/** One player as a debug snapshot reports it (bench-only endpoint). */
+export interface PlayerSnapshot {
+  id: string;
+  name: string;
+  role: string;
+  x: number;
+  y: number;
+  hue: number;
+}
+
+/** A room's static `onAuth`: the join token's identity, or a matchmaking error Colyseus answers with 525. */
+export async function verifyJoinToken(tokens: TokenService, token: string): Promise<PlayerIdentity> {
+  try {
+    return await tokens.verify(token);
+  } catch (error) {
+    if (error instanceof AuthError) throw new ServerError(AUTH_FAILED_CODE, error.reason);
+    throw error;
+  }
+}
+
+interface RoomMeters {
+  client: ClientMeter;
+  tick: Histogram.Internal<"room">;
+  patch: Histogram.Internal<"room">;
+  chat: Counter.Internal;
+  unknown: Counter.Internal;
+}
+
+/**
+ * What every playable room shares: players move by buffered inputs in a fixed
+ * step and chat. The room does I/O only: validate, queue, call the pure
+ * simulation, broadcast. Room types add state and systems through the hooks
+ * (`onPlayerJoined`, `onPlayerLeaving`, `afterStep`).
+ */
+export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; client: PlayClient; input: MoveInput }> {
+  /**
+   * Server-owned settings. Deliberately not read from `onCreate(options)`:
+   * those options are merged from the creating client's join options, which
+   * a hostile client controls.
+   */
+  declare static context: PlayRoomContext;
+
+  protected readonly context = (this.constructor as typeof PlayRoom).context;
+
+  // Bounded: a client that sends faster than the tick rate loses its oldest
+  // inputs, it never banks extra movement (one input is consumed per tick).
+  override inputs = this.defineInput(MoveInput, { bufferMaxSize: this.context.settings.inputBufferSize });
+
+  override messages = {
+    [ClientMessage.Chat]: validated(
+      ClientMessage.Chat,
+      ChatSend,
+      (client: PlayClient, { text }) => {
+        this.meters?.chat.inc();
+        this.chat.receive(client, text);
+      },
+      (_client, type) => {
+        this.meters?.chat.inc();
+        this.reject(type, "invalid_payload");
+      },
+    ),
+  };
+
+  private random: Random = Math.random;
+  private stepsRun = 0;
+  private readonly chat = new ChatChannel(
+    {
+      roomId: () => this.roomId,
+      players: () => this.state.players,
+      clients: () => this.clients,
+      broadcast: (line) => this.deliverChat(line),
+      kick: (sessionId) => this.kick(sessionId),
+      rejected: (reason) => this.reject(ClientMessage.Chat, reason),
+    },
+    new ChatModerator(this.context.chat, this.context.now),
+    this.context.logger,
+  );
+  private meters: RoomMeters | undefined;
+
+  override onCreate(): void {
+    const { settings } = this.context;
+    this.maxClients = settings.maxClients;
+    this.random = seededRandom(settings.spawnSeed ?? Math.floor(Math.random() * 0xffffffff));
+    this.patchRate = 1000 / (settings.patchHz ?? TICK_HZ);
+    this.setFixedTimestep((ctx) => this.step(ctx.dt), TICK_HZ);
+    this.meters = this.createMeters();
+
+    // Any message type without a handler closes only its sender, with a short
+    // reason: core's own fallback puts the whole type name into the close
+    // reason, and `ws` throws on reasons over 123 bytes, outside any try.
+    this.onMessage("*", (client: PlayClient) => {
+      this.meters?.unknown.inc();
+      this.reject("unknown", "unknown_type");
+      client.leave(TickwireCloseCode.UnknownMessage, "unknown message type");
+    });
+  }
+
+  /**
+   * Name and id come from the token `onAuth` verified, never from join
+   * options (a client could claim anything there): `options.name` is only
+   * kept in the signature so typed clients may still pass it.
+   */
+  override onJoin(client: PlayClient, _options?: ArenaJoinOptions): void {
+    const identity = client.auth;
+    if (identity === undefined) throw new ServerError(AUTH_FAILED_CODE, "token_missing");
+    const player = new Player();
+    player.id = identity.playerId;
+    player.name = identity.name;
+    player.role = identity.role;
+    const spawn = spawnPoint(this.random, this.context.settings.bounds);
+    player.x = spawn.x;
+    player.y = spawn.y;
+    player.hue = randomInt(this.random, 0, 255);
+    this.state.players.set(client.sessionId, player);
+    this.onPlayerJoined(client, player);
+    if (this.meters !== undefined) {
+      meterClient(client, this.meters.client);
+      this.context.metrics?.clients.inc({ room: this.roomName });
+    }
+    client.send(ServerMessage.ChatHistory, this.chatHistoryFor(identity.playerId));
+  }
+
+  override onLeave(client: PlayClient): void {
+    this.onPlayerLeaving(client);
+    this.state.players.delete(client.sessionId);
+    this.context.metrics?.clients.dec({ room: this.roomName });
+  }
+
+  override onDispose(): void {
+    this.context.metrics?.rooms.dec({ room: this.roomName });
+  }
+
+  override onUncaughtException(error: RoomException, methodName: RoomMethodName): void {
+    this.context.logger?.error({ err: error, roomId: this.roomId, method: methodName }, "room handler threw");
+  }
+
+  override broadcastPatch(): boolean {
+    if (this.meters === undefined) return super.broadcastPatch();
+    const started = performance.now();
+    const sent = super.broadcastPatch();
+    this.meters.patch.observe((performance.now() - started) / 1000);
+    return sent;
+  }
+
+  /** The players `sessionId` should have decoded, as the server holds them (bench-only debug endpoint). */
+  debugSnapshot(sessionId: string): Record<string, PlayerSnapshot> | undefined {
+    if (!this.state.players.has(sessionId)) return undefined;
+    const snapshot: Record<string, PlayerSnapshot> = {};
+    for (const id of this.visibleTo(sessionId)) {
+      const p = this.state.players.get(id);
+      if (p !== undefined) snapshot[id] = { id: p.id, name: p.name, role: p.role, x: p.x, y: p.y, hue: p.hue };
+    }
+    return snapshot;
+  }
+
+  /** Inputs received but not yet consumed, over all players (the bench waits for 0 before comparing states). */
+  pendingInputs(): number {
+    let pending = 0;
+    for (const sessionId of this.state.players.keys()) pending += this.inputs.get(sessionId).size;
+    return pending;
+  }
+
+  /** Ids `sessionId` receives, itself included. The arena shows everyone. */
+  protected visibleTo(_sessionId: string): Iterable<string> {
+    return this.state.players.keys();
+  }
+
+  /**
+   * Fixed steps simulated so far. A lagging event loop runs several steps in
+   * one frame (the accumulator catches up), so observers count steps, not frames.
+   */
+  get simulatedSteps(): number {
+    return this.stepsRun;
+  }
+
+  /** Deliver a chat line meant for everyone (whispers go to their audience directly). */
+  protected deliverChat(line: ChatLine): void {
+    this.broadcast(ServerMessage.Chat, line);
+  }
+
+  /** The chat:history a joining player gets: the last lines they may see. */
+  protected chatHistoryFor(playerId: string): ChatLine[] {
+    return this.chat.historyFor(playerId);
+  }
+
+  /** The player is in state; attach what this room type needs (e.g. a StateView). */
+  protected onPlayerJoined(_client: PlayClient, _player: Player): void {}
+
+  /** The player is about to be removed from state. */
+  protected onPlayerLeaving(_client: PlayClient): void {}
+
+  /** Runs each fixed step after movement (and inside the measured tick). */
+  protected afterStep(): void {}
+
+  /** One fixed step: each player consumes at most one buffered input. */
+  private step(dt: number): void {
+    const started = performance.now();
+    this.stepsRun++;
+    const { bounds } = this.context.settings;
+    for (const [sessionId, player] of this.state.players) {
+      const input = this.inputs.get(sessionId).next();
+      if (input !== undefined) applyInput(player, input, dt, bounds);
+    }
+    this.afterStep();
+    this.meters?.tick.observe((performance.now() - started) / 1000);
+  }
+
+  /**
+   * Close a session with Kicked. The reason is fixed and short: `ws` throws on
+   * close reasons over 123 bytes (the moderator's reason is in the system line).
+   * 4401 is final (`isFinalCloseCode`): an onDrop must not hold a seat for it.
+   */
+  private kick(sessionId: string): void {
+    for (const client of this.clients) {
+      if (client.sessionId === sessionId) client.leave(TickwireCloseCode.Kicked, "kicked");
+    }
+  }
+
+  private reject(type: string, reason: string): void {
+    this.context.metrics?.messagesRejected.inc({ type, reason });
+  }
+
+  private createMeters(): RoomMeters | undefined {
+    const { metrics } = this.context;
+    if (metrics === undefined) return undefined;
+    const room = this.roomName;
+    metrics.rooms.inc({ room });
+    return {
+      client: clientMeter(metrics, room),
+      tick: metrics.tickDuration.labels({ room }),
+      patch: metrics.patchDuration.labels({ room }),
+      chat: metrics.messagesReceived.labels({ type: ClientMessage.Chat }),
+      unknown: metrics.messagesReceived.labels({ type: "unknown" }),
+    };
+  }
+}
