@@ -1,31 +1,47 @@
 import "./polyfills.ts";
 import type { AddressInfo } from "node:net";
-import { defineRoom, defineServer } from "@colyseus/core";
-import { WebSocketTransport } from "@colyseus/ws-transport";
+import { defineRoom, defineServer, matchMaker } from "@colyseus/core";
 import { RoomName } from "../shared/index.ts";
 import type { Config } from "./config.ts";
 import { TokenService, resolveSecret } from "./auth/TokenService.ts";
 import { mountGuestAuth } from "./auth/guestRoute.ts";
 import { mountHealth } from "./http/health.ts";
+import { ServerLifecycle } from "./lifecycle/ServerLifecycle.ts";
 import type { Logger } from "./logger.ts";
+import { GuardedTransport } from "./net/transport.ts";
+import type { OriginPolicy } from "./net/originPolicy.ts";
 import { configureArenaRoom } from "./rooms/ArenaRoom.ts";
 
 export interface AppDeps {
   logger?: Logger;
 }
 
-function buildServer(config: Config, deps: AppDeps) {
+function buildServer(config: Config, deps: AppDeps, lifecycle: ServerLifecycle) {
   const startedAt = Date.now();
   const { secret, generated } = resolveSecret(config.auth.secret);
   if (generated) {
     deps.logger?.warn("AUTH_SECRET is not set: using a random secret, so tokens will not survive a restart");
   }
   const tokens = new TokenService({ secret, ttlSeconds: config.auth.tokenTtlSeconds });
+  const transport = new GuardedTransport({
+    net: config.net,
+    production: config.production,
+    shuttingDown: () => lifecycle.shuttingDown,
+    logger: deps.logger,
+  });
+  restrictMatchmakingCors(transport.edge.origins);
+  const arena = configureArenaRoom({
+    settings: config.arena,
+    messagesPerSecond: config.net.maxMessagesPerSecond,
+    tokens,
+    logger: deps.logger,
+    lifecycle,
+  });
   return defineServer({
     rooms: {
-      [RoomName.Arena]: defineRoom(configureArenaRoom({ settings: config.arena, tokens, logger: deps.logger })),
+      [RoomName.Arena]: defineRoom(arena),
     },
-    transport: new WebSocketTransport(),
+    transport,
     express: (app) => {
       mountHealth(app, startedAt);
       mountGuestAuth(app, tokens, deps.logger);
@@ -38,15 +54,36 @@ function buildServer(config: Config, deps: AppDeps) {
   });
 }
 
+/**
+ * Colyseus answers every HTTP request with CORS headers built from
+ * `controller.DEFAULT_CORS_HEADERS` (`Access-Control-Allow-Origin: *`) merged
+ * with `controller.getCorsHeaders()` (by default: echo any Origin, with
+ * credentials allowed). Only origins the policy admits are echoed now.
+ * `matchMaker.controller` is a process-wide singleton, like the matchmaker.
+ */
+function restrictMatchmakingCors(origins: OriginPolicy): void {
+  const defaults: Record<string, string> = matchMaker.controller.DEFAULT_CORS_HEADERS;
+  delete defaults["Access-Control-Allow-Origin"];
+  matchMaker.controller.getCorsHeaders = (headers: Headers): Record<string, string> => {
+    const allowed = origins.corsOrigin(headers.get("origin") ?? undefined, headers.get("host") ?? undefined);
+    return allowed === undefined ? { Vary: "Origin" } : { "Access-Control-Allow-Origin": allowed, Vary: "Origin" };
+  };
+}
+
 /** The server's type, for `new Client<TickwireServer>(url)` on the client side. */
 export type TickwireServer = ReturnType<typeof buildServer>;
 
 export interface TickwireApp {
   readonly server: TickwireServer;
+  readonly transport: GuardedTransport;
+  readonly lifecycle: ServerLifecycle;
   /** Listen on `port` (0 = any free port); resolves with the bound port. */
   listen(port?: number, host?: string): Promise<number>;
-  /** Disconnect everyone, dispose rooms and close the listener. */
-  close(): Promise<void>;
+  /**
+   * Stop accepting joins and upgrades, tell every client ("server:shutdown"),
+   * disconnect them (4001), dispose the rooms and close the listener.
+   */
+  close(reason?: string): Promise<void>;
 }
 
 /**
@@ -55,16 +92,21 @@ export interface TickwireApp {
  * one app listens per process at a time.
  */
 export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
-  const server = buildServer(config, deps);
+  const lifecycle = new ServerLifecycle();
+  const server = buildServer(config, deps, lifecycle);
+  const transport = server.transport as GuardedTransport;
   return {
     server,
+    transport,
+    lifecycle,
     async listen(port = config.port, host = config.host) {
       await server.listen(port, host);
       const address = server.transport.server?.address() as AddressInfo | null;
       if (address === null || address === undefined) throw new Error("server is not listening");
       return address.port;
     },
-    async close() {
+    async close(reason = "shutdown") {
+      lifecycle.beginShutdown(reason);
       await server.gracefullyShutdown(false);
     },
   };

@@ -19,6 +19,30 @@ export interface ChatLine {
   at: number;
 }
 
+/**
+ * What a client sends as message "chat:since" to receive the lines it missed
+ * (typically after an automatic reconnection): `afterId` is the id of the last
+ * line it has, 0 for "everything kept".
+ */
+export const ChatSince = z.object({ afterId: z.number().int().min(0) });
+export type ChatSince = z.input<typeof ChatSince>;
+
+/**
+ * The answer to "chat:since", sent to the requester only. Lines are oldest
+ * first, at most CHAT_REPLAY_PAGE of them, and only those the requester may
+ * see. Lines can also arrive as live "chat" messages around the same time:
+ * merge by `id`.
+ */
+export interface ChatSinceReply {
+  /** The request's `afterId`, echoed. */
+  afterId: number;
+  lines: ChatLine[];
+  /** More lines follow the last one: ask again with its id. */
+  hasMore: boolean;
+  /** Some lines after `afterId` are no longer kept (the replay buffer rolled over); they are lost to this client. */
+  truncated: boolean;
+}
+
 export const ChatRejectReason = {
   Empty: "empty",
   TooLong: "too_long",

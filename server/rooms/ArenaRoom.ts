@@ -1,13 +1,16 @@
-import { Room, ServerError, type Client, type RoomException, type RoomMethodName } from "@colyseus/core";
+import { CloseCode, Room, ServerError, type Client, type RoomException, type RoomMethodName } from "@colyseus/core";
 import {
   AUTH_FAILED_CODE,
   ARENA_BOUNDS,
   ArenaState,
   CHAT_HISTORY_SIZE,
+  CHAT_REPLAY_PAGE,
   ChatSend,
+  ChatSince,
   ClientMessage,
   MoveInput,
   Player,
+  ProtocolErrorCode,
   ServerMessage,
   TICK_HZ,
   TickwireCloseCode,
@@ -22,8 +25,12 @@ import {
 } from "../../shared/index.ts";
 import { AuthError, type TokenService } from "../auth/TokenService.ts";
 import { ChatLog } from "../chat/ChatLog.ts";
+import { visibleTo } from "../chat/visibility.ts";
 import type { ArenaSettings } from "../config.ts";
+import type { ServerLifecycle } from "../lifecycle/ServerLifecycle.ts";
 import type { Logger } from "../logger.ts";
+import { kickClient, wasKicked } from "../net/kick.ts";
+import { TokenBuckets } from "../net/rateLimits.ts";
 import { validated } from "../net/validated.ts";
 import { spawnPoint } from "./spawn.ts";
 
@@ -33,9 +40,20 @@ export type ArenaClient = Client<{ messages: ServerMessages; auth: PlayerIdentit
 /** What a configured room class carries; set by `configureArenaRoom`, never by join options. */
 export interface ArenaRoomContext {
   settings: ArenaSettings;
+  /** The transport's per-connection frame rate (NetSettings.maxMessagesPerSecond). */
+  messagesPerSecond: number;
   tokens: TokenService;
   logger: Logger | undefined;
+  lifecycle: ServerLifecycle;
 }
+
+/**
+ * "chat:since" answers can be 100 lines long: throttled per client so that a
+ * small request cannot be turned into a large stream of replies. A reconnect
+ * needs one request, a long outage a few pages.
+ */
+const CHAT_REPLAY_BURST = 5;
+const CHAT_REPLAY_PER_SECOND = 1;
 
 /**
  * The arena: players move by buffered inputs in a fixed step and chat.
@@ -58,17 +76,38 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
   override inputs = this.defineInput(MoveInput, { bufferMaxSize: this.context.settings.inputBufferSize });
 
   override messages = {
-    [ClientMessage.Chat]: validated(ClientMessage.Chat, ChatSend, (client: ArenaClient, { text }) =>
-      this.postChat(client, text),
+    [ClientMessage.Chat]: validated(
+      ClientMessage.Chat,
+      ChatSend,
+      (client: ArenaClient, { text }) => this.postChat(client, text),
+      (client: ArenaClient) => this.countInvalid(client),
+    ),
+    [ClientMessage.ChatSince]: validated(
+      ClientMessage.ChatSince,
+      ChatSince,
+      (client: ArenaClient, { afterId }) => this.replayChat(client, afterId),
+      (client: ArenaClient) => this.countInvalid(client),
     ),
   };
 
   private random: Random = Math.random;
-  private readonly chat = new ChatLog(CHAT_HISTORY_SIZE);
+  private readonly chat = new ChatLog(this.context.settings.chatReplaySize);
+  private readonly replayBudget = new TokenBuckets({
+    ratePerSecond: CHAT_REPLAY_PER_SECOND,
+    burst: CHAT_REPLAY_BURST,
+    maxKeys: 4 * this.context.settings.maxClients,
+  });
+  /** Payloads that failed validation, since the room was created (for logs and tests). */
+  invalidPayloads = 0;
 
   override onCreate(): void {
     const { settings } = this.context;
     this.maxClients = settings.maxClients;
+    // A backstop only: the transport's frame guard (server/net/frameGuard.ts)
+    // drops frames over `maxMessagesPerSecond` and disconnects at twice that,
+    // so core's counter, which closes with 4002 on the first frame over, is
+    // never reached while the guard works.
+    this.maxMessagesPerSecond = 2 * this.context.messagesPerSecond + 1;
     this.random = seededRandom(settings.spawnSeed ?? Math.floor(Math.random() * 0xffffffff));
     this.patchRate = 1000 / TICK_HZ;
     this.setFixedTimestep((ctx) => this.step(ctx.dt), TICK_HZ);
@@ -77,7 +116,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
     // reason: core's own fallback puts the whole type name into the close
     // reason, and `ws` throws on reasons over 123 bytes, outside any try.
     this.onMessage("*", (client: ArenaClient) => {
-      client.leave(TickwireCloseCode.UnknownMessage, "unknown message type");
+      kickClient(client, TickwireCloseCode.UnknownMessage, "unknown message type");
     });
   }
 
@@ -97,16 +136,70 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
     player.x = spawn.x;
     player.y = spawn.y;
     player.hue = randomInt(this.random, 0, 255);
+    player.connected = true;
     this.state.players.set(client.sessionId, player);
-    client.send(ServerMessage.ChatHistory, this.chat.history());
+    client.send(ServerMessage.ChatHistory, this.chat.history(CHAT_HISTORY_SIZE, visibleTo(client.sessionId)));
+  }
+
+  /**
+   * A connection lost without a goodbye (network cut, heartbeat timeout,
+   * slow-consumer cut-off): the player keeps their place, shown as
+   * disconnected, for RECONNECT_GRACE_S. Not after a shutdown, and not for a
+   * client closed on purpose: those go straight to `onLeave`.
+   */
+  override onDrop(client: ArenaClient, code?: number): void {
+    const player = this.state.players.get(client.sessionId);
+    const grace = this.context.settings.reconnectGraceSeconds;
+    if (player === undefined || grace === 0 || !mayReconnect(client, code)) return;
+    player.connected = false;
+    // Rejects when the grace period ends (then core calls onLeave) or when the
+    // room is disposing; neither is an error here.
+    this.allowReconnection(client, grace).catch(() => undefined);
+  }
+
+  override onReconnect(client: ArenaClient): void {
+    const player = this.state.players.get(client.sessionId);
+    if (player !== undefined) player.connected = true;
   }
 
   override onLeave(client: ArenaClient): void {
     this.state.players.delete(client.sessionId);
+    this.replayBudget.forget(client.sessionId);
   }
 
+  /** Tell every client why the connection is about to close (4001), then let core disconnect them. */
+  override onBeforeShutdown(): void {
+    const notice = this.context.lifecycle.shutdownNotice ?? { reason: "shutdown", at: Date.now() };
+    this.broadcast(ServerMessage.ServerShutdown, notice);
+    super.onBeforeShutdown();
+  }
+
+  /**
+   * Core wraps every lifecycle method, message handler, timestep and clock
+   * callback in a try that lands here (Room#registerUncaughtExceptionHandlers)
+   * because this method exists: a fault is logged with its room, and neither
+   * this room's next tick nor any other room is affected.
+   */
   override onUncaughtException(error: RoomException, methodName: RoomMethodName): void {
-    this.context.logger?.error({ err: error, roomId: this.roomId, method: methodName }, "room handler threw");
+    this.reportFault(error, methodName);
+  }
+
+  /**
+   * Core runs this on a bare setInterval (Room#patchRate setter) with no
+   * try: a throw while encoding state, or in `onBeforePatch`, would end the
+   * process. Caught and reported like any other room fault.
+   */
+  override broadcastPatch(): boolean {
+    try {
+      return super.broadcastPatch();
+    } catch (error) {
+      this.reportFault(error, "broadcastPatch");
+      return false;
+    }
+  }
+
+  private reportFault(error: unknown, method: string): void {
+    this.context.logger?.error({ err: error, roomId: this.roomId, method }, "room handler threw");
   }
 
   /** One fixed step: each player consumes at most one buffered input. */
@@ -128,6 +221,32 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
     const line = this.chat.append({ from: client.sessionId, name: player.name, text: check.text, at: Date.now() });
     this.broadcast(ServerMessage.Chat, line);
   }
+
+  private replayChat(client: ArenaClient, afterId: number): void {
+    if (!this.replayBudget.take(client.sessionId)) {
+      client.send(ServerMessage.Error, {
+        code: ProtocolErrorCode.RateLimited,
+        type: ClientMessage.ChatSince,
+        message: "too many chat:since requests; retry in a second",
+      });
+      return;
+    }
+    const replay = this.chat.since(afterId, CHAT_REPLAY_PAGE, visibleTo(client.sessionId));
+    client.send(ServerMessage.ChatSince, { afterId, ...replay });
+  }
+
+  private countInvalid(client: ArenaClient): void {
+    this.invalidPayloads++;
+    this.context.logger?.debug({ roomId: this.roomId, sessionId: client.sessionId }, "invalid payload");
+  }
+}
+
+/** Whether a dropped connection earns a reconnection seat. */
+function mayReconnect(client: ArenaClient, code: number | undefined): boolean {
+  // Shutdown: there is no room to come back to. 4002: core's own rate-limit
+  // or decode-error close (RoomMessages#onData). A kicked socket: closed on
+  // purpose (unknown message, frame flood, protocol violation).
+  return code !== CloseCode.SERVER_SHUTDOWN && code !== CloseCode.WITH_ERROR && !wasKicked(client.ref);
 }
 
 /** A room class bound to server-owned settings (one per server instance). */
