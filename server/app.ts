@@ -1,40 +1,43 @@
 import "./polyfills.ts";
 import type { AddressInfo } from "node:net";
 import { defineRoom, defineServer, matchMaker } from "@colyseus/core";
-import { RoomName } from "../shared/index.ts";
+import { MoveInput, RoomName } from "../shared/index.ts";
 import type { Config } from "./config.ts";
 import { TokenService, resolveSecret } from "./auth/TokenService.ts";
 import { mountGuestAuth } from "./auth/guestRoute.ts";
 import { mountHealth } from "./http/health.ts";
 import { ServerLifecycle } from "./lifecycle/ServerLifecycle.ts";
-import type { Logger } from "./logger.ts";
+import { colyseusLogger, createLogger, type Logger } from "./logger.ts";
+import { tickwireFramePolicy } from "./net/framePolicy.ts";
 import { GuardedTransport } from "./net/transport.ts";
 import type { OriginPolicy } from "./net/originPolicy.ts";
 import { configureArenaRoom } from "./rooms/ArenaRoom.ts";
 
 export interface AppDeps {
+  /** Default: a pino logger at `config.logLevel`. */
   logger?: Logger;
 }
 
-function buildServer(config: Config, deps: AppDeps, lifecycle: ServerLifecycle) {
+function buildServer(config: Config, { logger = createLogger(config.logLevel) }: AppDeps, lifecycle: ServerLifecycle) {
   const startedAt = Date.now();
   const { secret, generated } = resolveSecret(config.auth.secret);
   if (generated) {
-    deps.logger?.warn("AUTH_SECRET is not set: using a random secret, so tokens will not survive a restart");
+    logger.warn("AUTH_SECRET is not set: using a random secret, so tokens will not survive a restart");
   }
   const tokens = new TokenService({ secret, ttlSeconds: config.auth.tokenTtlSeconds });
   const transport = new GuardedTransport({
     net: config.net,
     production: config.production,
+    framePolicy: tickwireFramePolicy(MoveInput),
     shuttingDown: () => lifecycle.shuttingDown,
-    logger: deps.logger,
+    logger,
   });
   restrictMatchmakingCors(transport.edge.origins);
   const arena = configureArenaRoom({
     settings: config.arena,
     messagesPerSecond: config.net.maxMessagesPerSecond,
     tokens,
-    logger: deps.logger,
+    logger,
     lifecycle,
   });
   return defineServer({
@@ -44,11 +47,12 @@ function buildServer(config: Config, deps: AppDeps, lifecycle: ServerLifecycle) 
     transport,
     express: (app) => {
       mountHealth(app, startedAt);
-      mountGuestAuth(app, tokens, deps.logger);
+      mountGuestAuth(app, tokens, logger);
     },
     greet: false,
-    // Colyseus' own messages go through the same structured (and redacting) logger.
-    ...(deps.logger === undefined ? {} : { logger: deps.logger.child({ component: "colyseus" }) }),
+    // Colyseus' own messages go through the same structured (and redacting)
+    // logger, not the console. Capped: core logs client-triggered errors at error level (see colyseusLogger).
+    logger: colyseusLogger(logger.child({ component: "colyseus" })),
     // Signals are handled by server/index.ts, so tests and embedders own the process.
     gracefullyShutdown: false,
   });

@@ -1,20 +1,32 @@
 import { Protocol, getMessageBytes } from "@colyseus/core";
 import type { WebSocket } from "ws";
 import { ProtocolErrorCode, ServerMessage, TickwireCloseCode, type ProtocolError } from "../../shared/index.ts";
+import type { FramePolicy } from "./framePolicy.ts";
 import { kick } from "./kick.ts";
 import { FrameRateLimit } from "./rateLimits.ts";
 
 export type FrameGuardEvent =
-  { kind: "rate_dropped" } | { kind: "rate_kicked" } | { kind: "dispatch_threw"; error: unknown };
+  | { kind: "rate_dropped" }
+  | { kind: "rate_kicked" }
+  | { kind: "refused"; code: number; reason: string }
+  | { kind: "dispatch_threw"; error: unknown };
+
+export interface FrameGuardOptions {
+  messagesPerSecond: number;
+  policy: FramePolicy;
+  onEvent: (event: FrameGuardEvent) => void;
+}
 
 /**
  * Every inbound frame of one connection passes here before Colyseus sees it.
  *
- * Two jobs, both at the one place that sees every frame (the socket's
+ * Three jobs, all at the one place that sees every frame (the socket's
  * 'message' emission), whatever the room or the connection's state:
  *
  * 1. Rate: `FrameRateLimit` decides pass, drop or kick (policy there).
- * 2. Firewall: `ws` emits 'message' from inside the TCP socket's 'data'
+ * 2. Shape: the `FramePolicy` closes senders of frames no client should
+ *    send (framePolicy.ts).
+ * 3. Firewall: `ws` emits 'message' from inside the TCP socket's 'data'
  *    handler with no try (websocket.js receiverOnMessage), so anything that
  *    throws synchronously while Colyseus decodes or dispatches a frame
  *    becomes an uncaught exception and ends the process (reproduced with a
@@ -23,7 +35,7 @@ export type FrameGuardEvent =
  *    decoding, the protocol switch) and closes only the connection that
  *    sent the frame, with 1011.
  */
-export function guardFrames(ws: WebSocket, messagesPerSecond: number, onEvent: (event: FrameGuardEvent) => void): void {
+export function guardFrames(ws: WebSocket, { messagesPerSecond, policy, onEvent }: FrameGuardOptions): void {
   const limit = new FrameRateLimit(messagesPerSecond);
   const emit = ws.emit.bind(ws) as (event: string | symbol, ...args: unknown[]) => boolean;
 
@@ -40,6 +52,12 @@ export function guardFrames(ws: WebSocket, messagesPerSecond: number, onEvent: (
         return true;
       case "pass":
         break;
+    }
+    const check = policy(args[0] as Buffer, args[1] === true);
+    if (!check.ok) {
+      onEvent({ kind: "refused", code: check.code, reason: check.reason });
+      kick(ws, check.code, check.reason);
+      return true;
     }
     try {
       return emit(event, ...args);

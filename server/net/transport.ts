@@ -6,6 +6,7 @@ import type { Logger } from "../logger.ts";
 import { createClientIpResolver, type ClientIpResolver } from "./clientIp.ts";
 import { ConnectionLimits } from "./connectionLimits.ts";
 import { guardFrames, type FrameGuardEvent } from "./frameGuard.ts";
+import type { FramePolicy } from "./framePolicy.ts";
 import { createGatedHttpServer } from "./httpGate.ts";
 import { markKicked } from "./kick.ts";
 import { createOriginPolicy, type OriginPolicy } from "./originPolicy.ts";
@@ -16,6 +17,8 @@ export interface EdgeOptions {
   net: NetSettings;
   /** Outside production the default origin policy also admits localhost. */
   production: boolean;
+  /** What clients may send (framePolicy.ts). */
+  framePolicy: FramePolicy;
   /** True once shutdown began: new upgrades are refused with 503. */
   shuttingDown: () => boolean;
   logger: Logger | undefined;
@@ -53,7 +56,7 @@ export class GuardedTransport extends WebSocketTransport {
   readonly edge: Edge;
 
   constructor(options: EdgeOptions) {
-    const { net, production, shuttingDown, logger } = options;
+    const { net, production, framePolicy, shuttingDown, logger } = options;
     const log = logger?.child({ component: "edge" });
     const edge: Edge = {
       origins: createOriginPolicy({ allowedOrigins: net.allowedOrigins, allowLocalhost: !production }),
@@ -98,9 +101,13 @@ export class GuardedTransport extends WebSocketTransport {
 
     this.wss.on("connection", (ws: WebSocket, req: IncomingMessage) => {
       const roomId = roomIdOf(req);
-      guardFrames(ws, net.maxMessagesPerSecond, (event: FrameGuardEvent) => {
-        if (event.kind === "dispatch_threw") log?.error({ err: event.error, roomId }, "frame dispatch threw");
-        else log?.debug({ roomId, event: event.kind }, "frame rate limit");
+      guardFrames(ws, {
+        messagesPerSecond: net.maxMessagesPerSecond,
+        policy: framePolicy,
+        onEvent: (event: FrameGuardEvent) => {
+          if (event.kind === "dispatch_threw") log?.error({ err: event.error, roomId }, "frame dispatch threw");
+          else log?.debug({ roomId, ...event }, "frame refused");
+        },
       });
       guardSlowConsumer(ws, net.maxBufferedBytes, (buffered) =>
         log?.info({ roomId, buffered }, "slow consumer cut off"),
