@@ -48,6 +48,11 @@ export class TokenBuckets {
     return true;
   }
 
+  /** Tokens `key` holds now (a fresh key holds `burst`). */
+  tokens(key: string): number {
+    return this.refilled(key, this.now()).tokens;
+  }
+
   /** Seconds until `key` has a token again (for `Retry-After`). */
   retryAfterSeconds(key: string): number {
     const bucket = this.refilled(key, this.now());

@@ -171,7 +171,23 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
   override onBeforeShutdown(): void {
     const notice = this.context.lifecycle.shutdownNotice ?? { reason: "shutdown", at: Date.now() };
     this.broadcast(ServerMessage.ServerShutdown, notice);
+    this.dropUnclaimedSeats();
     super.onBeforeShutdown();
+  }
+
+  /**
+   * A room disposes only once it has no clients *and* no seat reservations
+   * (Room#_disposeIfEmpty), and an unclaimed reservation lives for
+   * `seatReservationTimeout` (15 s): one client that matchmade and never
+   * connected would hold the whole shutdown past its deadline. No seat can be
+   * claimed any more (upgrades are refused once shutdown begins), so they are
+   * dropped. Core keeps them in a private field; the graceful-shutdown test
+   * pins this behaviour.
+   */
+  private dropUnclaimedSeats(): void {
+    const seats = (this as unknown as { _reservedSeats?: Record<string, unknown> })._reservedSeats;
+    // Seats being consumed by a joining client are non-enumerable, so Object.keys leaves them alone.
+    for (const sessionId of Object.keys(seats ?? {})) delete seats?.[sessionId];
   }
 
   /**

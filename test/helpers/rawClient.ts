@@ -108,6 +108,29 @@ export class RawClient {
     return client;
   }
 
+  /**
+   * Reconnect to a held seat the way the SDK's automatic reconnection does:
+   * straight to the room socket with the last reconnection token (no
+   * matchmaking). Resolves once joined; rejects with the close if refused.
+   */
+  static async reconnect(
+    ts: TestServer,
+    previous: RawClient,
+    headers: Record<string, string> = {},
+  ): Promise<RawClient> {
+    const seat = previous.seat;
+    if (seat === undefined) throw new Error("not a joined client");
+    const url = RawClient.roomUrl(ts, seat, `&reconnectionToken=${previous.reconnectionToken}&skipHandshake=1`);
+    const client = new RawClient(new WebSocket(url, { headers }), seat);
+    try {
+      await client.joined();
+    } catch (error) {
+      if (client.ws.readyState !== WebSocket.CLOSED) throw error;
+      throw new Error(`reconnection refused: ${JSON.stringify(await client.closed)}`, { cause: error });
+    }
+    return client;
+  }
+
   /** Resolve once JOIN_ROOM arrived and was acknowledged. */
   async joined(): Promise<void> {
     const frame = await this.waitForFrame((f) => f[0] === Protocol.JOIN_ROOM);
