@@ -41,6 +41,29 @@ export function createClientIpResolver(trustedProxies: readonly string[]): Clien
   };
 }
 
+/**
+ * The key per-IP limits count under: an IPv4 address as is, an IPv6 address
+ * by its /64 prefix. One IPv6 host is routinely given a whole /64, so keying
+ * by full address would hand it 2^64 fresh budgets.
+ */
+export function limitKey(ip: string): string {
+  if (isIP(ip) !== 6) return ip;
+  const groups = expandIpv6(ip);
+  return groups === undefined ? ip : `${groups.slice(0, 4).join(":")}::/64`;
+}
+
+/** Eight 16-bit groups in lower-case hex without leading zeros, or undefined for forms it does not handle. */
+function expandIpv6(ip: string): string[] | undefined {
+  if (ip.includes(".")) return undefined; // embedded IPv4: left whole
+  const [head = "", tail, extra] = ip.split("::");
+  if (extra !== undefined) return undefined;
+  const left = head === "" ? [] : head.split(":");
+  const right = tail === undefined || tail === "" ? [] : tail.split(":");
+  const missing = 8 - left.length - right.length;
+  if ((tail === undefined && missing !== 0) || missing < 0) return undefined;
+  return [...left, ...Array<string>(missing).fill("0"), ...right].map((g) => parseInt(g, 16).toString(16));
+}
+
 /** `::ffff:1.2.3.4` → `1.2.3.4`, so one IPv4 client is one key on dual-stack sockets. */
 export function normalizeAddress(raw: string | undefined): string | undefined {
   if (raw === undefined || raw === "") return undefined;

@@ -1,5 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import type { ClientIpResolver } from "./clientIp.ts";
+import { limitKey, type ClientIpResolver } from "./clientIp.ts";
 import type { OriginPolicy } from "./originPolicy.ts";
 import type { TokenBuckets } from "./rateLimits.ts";
 
@@ -59,7 +59,7 @@ export function createGatedHttpServer(options: HttpGateOptions): http.Server {
 function admit(options: HttpGateOptions, req: IncomingMessage, res: ServerResponse): boolean {
   const path = (req.url ?? "/").split("?")[0] ?? "/";
   if (!GATED_PREFIXES.some((prefix) => path.startsWith(prefix))) return true;
-  const ip = options.clientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"]);
+  const ip = limitKey(options.clientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"]));
   const refuse = (status: HttpRefusal["status"], error: string, extraHeaders: Record<string, string> = {}) => {
     let headers = extraHeaders;
     options.onRefused?.({ status, error, ip, path });

@@ -3,7 +3,7 @@ import { WebSocketTransport } from "@colyseus/ws-transport";
 import type { WebSocket } from "ws";
 import type { NetSettings } from "../config.ts";
 import type { Logger } from "../logger.ts";
-import { createClientIpResolver, type ClientIpResolver } from "./clientIp.ts";
+import { createClientIpResolver, limitKey, type ClientIpResolver } from "./clientIp.ts";
 import { ConnectionLimits } from "./connectionLimits.ts";
 import { guardFrames, type FrameGuardEvent } from "./frameGuard.ts";
 import type { FramePolicy } from "./framePolicy.ts";
@@ -74,7 +74,7 @@ export class GuardedTransport extends WebSocketTransport {
     });
 
     const verifyClient = ({ origin, req }: VerifyInfo, done: VerifyDone): void => {
-      const ip = edge.clientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"]);
+      const ip = limitKey(edge.clientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"]));
       const refuse = (code: number, reason: string) => {
         log?.debug({ ip, code, reason }, "websocket upgrade refused");
         done(false, code, reason);
