@@ -176,26 +176,26 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
   }
 
   /**
-   * A room disposes only once it has no clients *and* no seat reservations
-   * (Room#_disposeIfEmpty), and an unclaimed reservation lives for
-   * `seatReservationTimeout` (15 s): one client that matchmade and never
-   * connected would hold the whole shutdown past its deadline. No seat can be
-   * claimed any more (upgrades are refused once shutdown begins), so they are
-   * dropped. Core keeps them in a private field; the graceful-shutdown test
-   * pins this behaviour.
+   * A room disposes only once it has no clients, no seat reservations and no
+   * pending auto-dispose timer (Room#_disposeIfEmpty), and each reservation
+   * lives for `seatReservationTimeout` (15 s) and re-arms that timer for as
+   * long: one client that matchmade and never connected would hold the whole
+   * shutdown past its deadline (measured: the process hit the 8 s deadline).
+   * No seat can be claimed any more (upgrades are refused once shutdown
+   * begins), so they are dropped and core's own timer is re-armed at 0 s.
+   * Both live in core's private fields; test/hostile/shutdown.test.ts pins
+   * this behaviour.
    */
   private dropUnclaimedSeats(): void {
-    const seats = (this as unknown as { _reservedSeats?: Record<string, unknown> })._reservedSeats;
+    const core = this as unknown as {
+      _reservedSeats?: Record<string, unknown>;
+      resetAutoDisposeTimeout?: (seconds: number) => void;
+    };
     // Seats being consumed by a joining client are non-enumerable, so Object.keys leaves them alone.
-    for (const sessionId of Object.keys(seats ?? {})) delete seats?.[sessionId];
+    for (const sessionId of Object.keys(core._reservedSeats ?? {})) delete core._reservedSeats?.[sessionId];
+    core.resetAutoDisposeTimeout?.call(this, 0);
   }
 
-  /**
-   * Core wraps every lifecycle method, message handler, timestep and clock
-   * callback in a try that lands here (Room#registerUncaughtExceptionHandlers)
-   * because this method exists: a fault is logged with its room, and neither
-   * this room's next tick nor any other room is affected.
-   */
   override onUncaughtException(error: RoomException, methodName: RoomMethodName): void {
     this.reportFault(error, methodName);
   }

@@ -51,6 +51,15 @@ export class TcpProxy {
     this.pairs.clear();
   }
 
+  /** Destroy both sides of every open connection: a drop both ends notice at once. */
+  drop(): void {
+    for (const pair of this.pairs) {
+      pair.client.destroy();
+      pair.upstream.destroy();
+    }
+    this.pairs.clear();
+  }
+
   async close(): Promise<void> {
     for (const socket of this.orphans) socket.destroy();
     for (const pair of this.pairs) pair.upstream.destroy();
