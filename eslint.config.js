@@ -4,7 +4,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "test-results/**", "bench/results/**", "client/dist/**"] },
+  { ignores: [".scratch/**", "dist/**", "node_modules/**", "test-results/**", "bench/results/**", "client/dist/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -5,7 +5,9 @@ import { MoveInput, RoomName } from "../shared/index.ts";
 import type { Config } from "./config.ts";
 import { TokenService, resolveSecret } from "./auth/TokenService.ts";
 import { mountGuestAuth } from "./auth/guestRoute.ts";
+import { mountClient } from "./http/client.ts";
 import { mountHealth } from "./http/health.ts";
+import { mountRoomList } from "./http/rooms.ts";
 import { ServerLifecycle } from "./lifecycle/ServerLifecycle.ts";
 import { colyseusLogger, createLogger, type Logger } from "./logger.ts";
 import { tickwireFramePolicy } from "./net/framePolicy.ts";
@@ -16,9 +18,16 @@ import { configureArenaRoom } from "./rooms/ArenaRoom.ts";
 export interface AppDeps {
   /** Default: a pino logger at `config.logLevel`. */
   logger?: Logger;
+  /** The rooms' clock (ms since the epoch); tests pass a controllable one. */
+  now?: () => number;
 }
 
-function buildServer(config: Config, { logger = createLogger(config.logLevel) }: AppDeps, lifecycle: ServerLifecycle) {
+function buildServer(
+  config: Config,
+  { logger = createLogger(config.logLevel), now = Date.now }: AppDeps,
+  lifecycle: ServerLifecycle,
+  onClose: Array<() => Promise<void>>,
+) {
   const startedAt = Date.now();
   const { secret, generated } = resolveSecret(config.auth.secret);
   if (generated) {
@@ -35,19 +44,23 @@ function buildServer(config: Config, { logger = createLogger(config.logLevel) }:
   restrictMatchmakingCors(transport.edge.origins);
   const arena = configureArenaRoom({
     settings: config.arena,
+    chat: config.chat,
     messagesPerSecond: config.net.maxMessagesPerSecond,
     tokens,
     logger,
     lifecycle,
+    now,
   });
   return defineServer({
     rooms: {
       [RoomName.Arena]: defineRoom(arena),
     },
     transport,
-    express: (app) => {
+    express: async (app) => {
       mountHealth(app, startedAt);
       mountGuestAuth(app, tokens, logger);
+      mountRoomList(app);
+      onClose.push(await mountClient(app, config.client.mode, config.client.dir, logger));
     },
     greet: false,
     // Colyseus' own messages go through the same structured (and redacting)
@@ -97,7 +110,8 @@ export interface TickwireApp {
  */
 export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
   const lifecycle = new ServerLifecycle();
-  const server = buildServer(config, deps, lifecycle);
+  const onClose: Array<() => Promise<void>> = [];
+  const server = buildServer(config, deps, lifecycle, onClose);
   const transport = server.transport as GuardedTransport;
   return {
     server,
@@ -112,6 +126,7 @@ export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
     async close(reason = "shutdown") {
       lifecycle.beginShutdown(reason);
       await server.gracefullyShutdown(false);
+      await Promise.all(onClose.map((close) => close()));
     },
   };
 }

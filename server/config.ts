@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { parseAddressOrCidr } from "./net/clientIp.ts";
 import { isHttpOrigin } from "./net/originPolicy.ts";
@@ -15,6 +16,7 @@ const list = z.string().transform((raw) =>
     .map((item) => item.trim())
     .filter((item) => item !== ""),
 );
+const DAY_S = 24 * 3600;
 
 const EnvSchema = z.object({
   NODE_ENV: z.string().default("development"),
@@ -43,8 +45,22 @@ const EnvSchema = z.object({
   HTTP_BURST: int(1, 1_000_000).default(60),
   MATCHMAKE_MAX_BODY_BYTES: int(2, 1024 * 1024).default(4096),
   RECONNECT_GRACE_S: int(0, 3600).default(20),
-  CHAT_REPLAY_SIZE: int(50, 10_000).default(500),
+  CHAT_REPLAY_SIZE: int(50, 10_000).default(200),
   SHUTDOWN_TIMEOUT_S: int(1, 600).default(10),
+  CHAT_RATE_BURST: int(1, 1000).default(5),
+  CHAT_RATE_REFILL_PER_S: z.coerce.number().positive().max(1000).default(1),
+  CHAT_FLOOD_REJECTIONS: int(1, 1000).default(3),
+  CHAT_FLOOD_WINDOW_S: int(1, DAY_S).default(30),
+  CHAT_AUTO_MUTE_S: int(1, DAY_S).default(60),
+  // The limit-th identical line is rejected, so 1 would reject every line.
+  CHAT_REPEAT_LIMIT: int(2, 1000).default(3),
+  CHAT_REPEAT_WINDOW_S: int(1, DAY_S).default(300),
+  CHAT_MUTE_DEFAULT_MIN: int(1, 7 * 24 * 60).default(10),
+  CHAT_MUTE_MAX_MIN: int(1, 7 * 24 * 60).default(24 * 60),
+  CHAT_WORDLIST: z.string().default(""),
+  CHAT_WORDLIST_FILE: z.string().min(1).optional(),
+  SERVE_CLIENT: z.enum(["static", "vite", "none"]).default("static"),
+  CLIENT_DIR: z.string().min(1).default("dist/client"),
 });
 
 export interface ArenaSettings {
@@ -96,24 +112,59 @@ export interface NetSettings {
   matchmakeMaxBodyBytes: number;
 }
 
+/** Chat moderation, per room. Durations in ms here, in the units their names say in the environment. */
+export interface ChatSettings {
+  /** Token bucket: lines a player may send at once... */
+  rateBurst: number;
+  /** ...and lines per second it refills. */
+  rateRefillPerSecond: number;
+  /** This many rate-limit rejections within `floodWindowMs` auto-mute the player for `autoMuteMs`. */
+  floodRejections: number;
+  floodWindowMs: number;
+  autoMuteMs: number;
+  /** The `repeatLimit`-th identical line in a row (each within `repeatWindowMs` of the last) is rejected. */
+  repeatLimit: number;
+  repeatWindowMs: number;
+  /** `/mute <name>` without minutes, and the most `/mute <name> <minutes>` may give. */
+  muteDefaultMs: number;
+  muteMaxMs: number;
+  /** Words masked with `*` (from CHAT_WORDLIST and CHAT_WORDLIST_FILE). */
+  wordList: string[];
+}
+
+export interface ClientSettings {
+  /** static: serve the Vite build; vite: dev middleware with hot reload; none: API only. */
+  mode: "static" | "vite" | "none";
+  /** Where the static build lives. */
+  dir: string;
+}
+
 export interface Config {
   /** NODE_ENV is "production": tighter defaults (no localhost origins). */
   production: boolean;
   port: number;
   host: string;
+  client: ClientSettings;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   arena: ArenaSettings;
   auth: AuthSettings;
   net: NetSettings;
   /** SIGTERM/SIGINT: exit 0 at the latest this many seconds after the signal. */
   shutdownTimeoutSeconds: number;
+  chat: ChatSettings;
 }
 
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
+/** Reads the word list file; injectable for tests. */
+export type ReadTextFile = (path: string) => string;
+
+export function parseConfig(
+  env: Record<string, string | undefined> = process.env,
+  readTextFile: ReadTextFile = (path) => readFileSync(path, "utf8"),
+): Config {
   // Empty strings mean "unset", as in a `.env` with `PORT=`.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = EnvSchema.safeParse(present);
@@ -122,11 +173,17 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  if (e.CHAT_MUTE_DEFAULT_MIN > e.CHAT_MUTE_MAX_MIN) {
+    throw new ConfigError(
+      `invalid configuration:\n  CHAT_MUTE_DEFAULT_MIN: must not exceed CHAT_MUTE_MAX_MIN (${e.CHAT_MUTE_MAX_MIN})`,
+    );
+  }
   return {
     production: e.NODE_ENV === "production",
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
+    client: { mode: e.SERVE_CLIENT, dir: e.CLIENT_DIR },
     arena: {
       maxClients: e.MAX_CLIENTS,
       spawnSeed: e.SPAWN_SEED,
@@ -153,13 +210,44 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       matchmakeMaxBodyBytes: e.MATCHMAKE_MAX_BODY_BYTES,
     },
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_S,
+    chat: {
+      rateBurst: e.CHAT_RATE_BURST,
+      rateRefillPerSecond: e.CHAT_RATE_REFILL_PER_S,
+      floodRejections: e.CHAT_FLOOD_REJECTIONS,
+      floodWindowMs: e.CHAT_FLOOD_WINDOW_S * 1000,
+      autoMuteMs: e.CHAT_AUTO_MUTE_S * 1000,
+      repeatLimit: e.CHAT_REPEAT_LIMIT,
+      repeatWindowMs: e.CHAT_REPEAT_WINDOW_S * 1000,
+      muteDefaultMs: e.CHAT_MUTE_DEFAULT_MIN * 60_000,
+      muteMaxMs: e.CHAT_MUTE_MAX_MIN * 60_000,
+      wordList: [
+        ...e.CHAT_WORDLIST.split(","),
+        ...(e.CHAT_WORDLIST_FILE === undefined ? [] : readWordListFile(e.CHAT_WORDLIST_FILE, readTextFile)),
+      ]
+        .map((word) => word.trim())
+        .filter((word) => word !== ""),
+    },
   };
 }
 
+/** One word (or phrase) per line; blank lines and lines starting with # are skipped. */
+function readWordListFile(path: string, readTextFile: ReadTextFile): string[] {
+  let text: string;
+  try {
+    text = readTextFile(path);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`invalid configuration:\n  CHAT_WORDLIST_FILE: cannot read ${path}: ${detail}`);
+  }
+  return text.split(/\r?\n/).filter((line) => !line.trimStart().startsWith("#"));
+}
+
 /** The defaults, as a test or embedder starts from them. */
-export type ConfigOverrides = Partial<Omit<Config, "arena" | "auth" | "net">> & {
+export type ConfigOverrides = Partial<Omit<Config, "arena" | "auth" | "chat" | "client" | "net">> & {
+  client?: Partial<ClientSettings>;
   arena?: Partial<ArenaSettings>;
   auth?: Partial<AuthSettings>;
+  chat?: Partial<ChatSettings>;
   net?: Partial<NetSettings>;
 };
 
@@ -171,5 +259,7 @@ export function defaultConfig(overrides: ConfigOverrides = {}): Config {
     arena: { ...base.arena, ...overrides.arena },
     auth: { ...base.auth, ...overrides.auth },
     net: { ...base.net, ...overrides.net },
+    chat: { ...base.chat, ...overrides.chat },
+    client: { ...base.client, ...overrides.client },
   };
 }

@@ -47,3 +47,16 @@ export type AuthFailure = (typeof AuthFailure)[keyof typeof AuthFailure];
 
 /** The matchmaking error code carrying an AuthFailure (Colyseus ErrorCode.AUTH_FAILED). */
 export const AUTH_FAILED_CODE = 525;
+
+/** Privilege order: a role may moderate only roles strictly below it. */
+const ROLE_RANK: Record<Role, number> = { player: 0, moderator: 1, admin: 2 };
+
+/** Whether `role` is `minimum` or higher. */
+export function hasRole(role: Role, minimum: Role): boolean {
+  return ROLE_RANK[role] >= ROLE_RANK[minimum];
+}
+
+/** Whether `actor` outranks `target` (strictly). */
+export function outranks(actor: Role, target: Role): boolean {
+  return ROLE_RANK[actor] > ROLE_RANK[target];
+}

@@ -6,5 +6,6 @@ export * from "./random.ts";
 export * from "./text.ts";
 export * from "./names.ts";
 export * from "./chat.ts";
+export * from "./chatCommands.ts";
 export * from "./protocol.ts";
 export * from "./identity.ts";

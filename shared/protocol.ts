@@ -62,22 +62,35 @@ export interface ServerShutdownNotice {
 }
 
 /**
- * Close codes a client may see, besides Colyseus' own (`CloseCode` in
+ * Application close codes (WebSocket 4000–4999; Colyseus uses 4000–4010).
+ * Every code in 4400–4499 is a decision of the server about this client:
+ * the SDK treats it as a leave (not a drop), and the room must not hold a
+ * reconnection seat for it (see `isFinalCloseCode`).
+ *
+ * A client may also see Colyseus' own codes (`CloseCode` in
  * @colyseus/shared-types: 4000 consented leave, 4001 server shutdown, 4002
- * closed with error, 4010 may try reconnect) and the RFC 6455 ones `ws` uses
- * for malformed traffic (1002 protocol error, 1007 invalid UTF-8, 1008 too many
- * fragments, 1009 message too big). None of these is followed by a reconnection
- * seat: the SDK reconnects only after 1001/1005/1006/4010.
+ * closed with error, 4010 may try reconnect) and the RFC 6455 ones used for
+ * malformed traffic (1002 protocol error, 1003 text frame, 1007 invalid UTF-8,
+ * 1008 too many fragments, 1009 message too big, 1011 internal error). Of
+ * all these, only a drop (1001/1005/1006, or 4010) is followed by automatic
+ * reconnection in the SDK, and only a drop holds a seat on the server.
  */
 export const TickwireCloseCode = {
   /** A message type the room does not handle. */
   UnknownMessage: 4400,
-  /** More than twice the allowed frames in one second. */
+  /** Removed by a moderator's `/kick` (a system line in chat says who and why). */
+  Kicked: 4401,
+  /** More than twice the allowed frames (MAX_MESSAGES_PER_S) in one second. */
   RateLimited: 4429,
   /** Processing a frame from this client failed inside the server; only this client is closed. */
   InternalError: 1011,
 } as const;
 export type TickwireCloseCode = (typeof TickwireCloseCode)[keyof typeof TickwireCloseCode];
+
+/** Whether a close code means "the server removed this client": no reconnection may follow. */
+export function isFinalCloseCode(code: number | undefined): boolean {
+  return code !== undefined && code >= 4400 && code <= 4499;
+}
 
 /** Options a client passes to join an arena. */
 export interface ArenaJoinOptions {
@@ -87,4 +100,15 @@ export interface ArenaJoinOptions {
    * that send it still type-check.
    */
   name?: string;
+}
+
+/** One open room as `GET /rooms` lists it. */
+export interface RoomListing {
+  roomId: string;
+  clients: number;
+  maxClients: number;
+  /** Full or locked: joining it would fail. */
+  locked: boolean;
+  /** ms since the epoch. */
+  createdAt: number;
 }

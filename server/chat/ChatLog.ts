@@ -1,63 +1,92 @@
-import type { ChatLine } from "../../shared/index.ts";
+import type { ChatLine, UnnumberedChatLine } from "../../shared/index.ts";
 
-/** Which lines of the log one reader may see (whispers are for sender and recipient only). */
-export type ChatVisibility = (line: ChatLine) => boolean;
+/**
+ * Lines kept per room by default: room lines for late joiners' history, and
+ * every line for replay after a reconnect (CHAT_REPLAY_SIZE sets it).
+ */
+export const CHAT_LOG_CAPACITY = 200;
 
+/** One page of replay after a reconnect. */
 export interface ChatReplay {
   lines: ChatLine[];
-  /** Lines after the last returned one remain. */
+  /** False when lines after `afterId` were already dropped from the log (missed for good). */
+  complete: boolean;
+  /** More visible lines follow the last one returned: ask again from its id. */
   hasMore: boolean;
-  /** Lines after `afterId` have already rolled out of the log. */
-  truncated: boolean;
+}
+
+interface Entry {
+  line: ChatLine;
+  /** Player ids allowed to see it; null = everyone in the room. */
+  audience: ReadonlySet<string> | null;
 }
 
 /**
- * A room's chat: numbers each accepted line and keeps the most recent ones,
- * for late joiners (`history`) and for reconnecting clients (`since`). Fixed
- * capacity, so a chatty room cannot grow memory.
- *
- * Ids are consecutive (every accepted line is appended), so the line after id
- * `n` sits at index `n - firstKeptId + 1`: no search.
+ * A room's chat: numbers every line (room lines, whispers and system lines
+ * share one increasing sequence) and keeps the most recent ones together with
+ * who may see each, so history and replay never show a whisper to a third
+ * player. Fixed capacity, so a chatty room cannot grow memory.
  */
 export class ChatLog {
   private nextId = 1;
-  private readonly recent: ChatLine[] = [];
+  private readonly recent: Entry[] = [];
 
-  constructor(private readonly capacity: number) {}
+  constructor(private readonly capacity = CHAT_LOG_CAPACITY) {}
 
-  append(line: Omit<ChatLine, "id">): ChatLine {
-    const entry: ChatLine = { ...line, id: this.nextId++ };
-    this.recent.push(entry);
+  /**
+   * Number and keep a line. `audience` lists the player ids that may see it
+   * (a whisper's sender and recipient); omit it for a line to the whole room.
+   */
+  append(line: UnnumberedChatLine, audience: readonly string[] | null = null): ChatLine {
+    const numbered: ChatLine = { ...line, id: this.nextId++ };
+    this.recent.push({ line: numbered, audience: audience === null ? null : new Set(audience) });
     if (this.recent.length > this.capacity) this.recent.shift();
-    return entry;
+    return numbered;
   }
 
-  /** The last `limit` kept lines `canSee` allows, oldest first (a copy). */
-  history(limit = Infinity, canSee: ChatVisibility = () => true): ChatLine[] {
-    const visible: ChatLine[] = [];
-    for (let i = this.recent.length - 1; i >= 0 && visible.length < limit; i--) {
-      const line = this.recent[i]!;
-      if (canSee(line)) visible.push(line);
-    }
-    return visible.reverse();
-  }
-
-  /** Up to `limit` visible lines with ids above `afterId`, oldest first. */
-  since(afterId: number, limit: number, canSee: ChatVisibility = () => true): ChatReplay {
-    const firstKept = this.recent[0]?.id ?? this.nextId;
-    const truncated = afterId + 1 < firstKept;
+  /** The last `limit` kept lines `playerId` may see, oldest first. */
+  historyFor(playerId: string, limit: number): ChatLine[] {
     const lines: ChatLine[] = [];
-    let index = Math.max(0, afterId - firstKept + 1);
-    for (; index < this.recent.length && lines.length < limit; index++) {
-      const line = this.recent[index]!;
-      if (canSee(line)) lines.push(line);
+    for (let i = this.recent.length - 1; i >= 0 && lines.length < limit; i--) {
+      const entry = this.recent[i];
+      if (entry !== undefined && visible(entry, playerId)) lines.push(entry.line);
     }
-    const hasMore = this.recent.slice(index).some(canSee);
-    return { lines, hasMore, truncated };
+    return lines.reverse();
   }
 
-  /** Id of the newest line, 0 before the first. */
-  get lastId(): number {
-    return this.nextId - 1;
+  /**
+   * Every kept line after `afterId` that `playerId` may see, oldest first, for
+   * replay after a reconnect. `complete` is false when lines after `afterId`
+   * have already been dropped from the log (the client missed some for good).
+   */
+  since(afterId: number, playerId: string): { lines: ChatLine[]; complete: boolean } {
+    const { lines, complete } = this.replay(afterId, playerId, Infinity);
+    return { lines, complete };
   }
+
+  /**
+   * `since`, at most `limit` lines at a time. Ids are consecutive (every line
+   * is appended), so the first line after `afterId` sits at a computed index:
+   * no scan of the older part of the log.
+   */
+  replay(afterId: number, playerId: string, limit: number): ChatReplay {
+    const oldest = this.recent[0]?.line.id ?? this.nextId;
+    const lines: ChatLine[] = [];
+    let index = Math.max(0, Math.min(this.recent.length, afterId - oldest + 1));
+    for (; index < this.recent.length && lines.length < limit; index++) {
+      const entry = this.recent[index]!;
+      if (visible(entry, playerId)) lines.push(entry.line);
+    }
+    const hasMore = this.recent.slice(index).some((entry) => visible(entry, playerId));
+    return { lines, complete: afterId >= oldest - 1, hasMore };
+  }
+
+  /** The id the next line will get (every id below it has been used). */
+  get nextLineId(): number {
+    return this.nextId;
+  }
+}
+
+function visible(entry: Entry, playerId: string): boolean {
+  return entry.audience === null || entry.audience.has(playerId);
 }

@@ -3,7 +3,6 @@ import {
   AUTH_FAILED_CODE,
   ARENA_BOUNDS,
   ArenaState,
-  CHAT_HISTORY_SIZE,
   CHAT_REPLAY_PAGE,
   ChatSend,
   ChatSince,
@@ -15,7 +14,7 @@ import {
   TICK_HZ,
   TickwireCloseCode,
   applyInput,
-  checkChatText,
+  isFinalCloseCode,
   randomInt,
   seededRandom,
   type ArenaJoinOptions,
@@ -24,9 +23,9 @@ import {
   type ServerMessages,
 } from "../../shared/index.ts";
 import { AuthError, type TokenService } from "../auth/TokenService.ts";
-import { ChatLog } from "../chat/ChatLog.ts";
-import { visibleTo } from "../chat/visibility.ts";
-import type { ArenaSettings } from "../config.ts";
+import { ChatChannel } from "../chat/ChatChannel.ts";
+import { ChatModerator } from "../chat/ChatModerator.ts";
+import type { ArenaSettings, ChatSettings } from "../config.ts";
 import type { ServerLifecycle } from "../lifecycle/ServerLifecycle.ts";
 import type { Logger } from "../logger.ts";
 import { kickClient, wasKicked } from "../net/kick.ts";
@@ -40,10 +39,13 @@ export type ArenaClient = Client<{ messages: ServerMessages; auth: PlayerIdentit
 /** What a configured room class carries; set by `configureArenaRoom`, never by join options. */
 export interface ArenaRoomContext {
   settings: ArenaSettings;
-  /** The transport's per-connection frame rate (NetSettings.maxMessagesPerSecond). */
-  messagesPerSecond: number;
+  chat: ChatSettings;
   tokens: TokenService;
   logger: Logger | undefined;
+  /** ms since the epoch; injectable so tests drive rate limits and mutes without waiting. */
+  now: () => number;
+  /** The transport's per-connection frame rate (NetSettings.maxMessagesPerSecond). */
+  messagesPerSecond: number;
   lifecycle: ServerLifecycle;
 }
 
@@ -79,7 +81,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
     [ClientMessage.Chat]: validated(
       ClientMessage.Chat,
       ChatSend,
-      (client: ArenaClient, { text }) => this.postChat(client, text),
+      (client: ArenaClient, { text }) => this.chat.receive(client, text),
       (client: ArenaClient) => this.countInvalid(client),
     ),
     [ClientMessage.ChatSince]: validated(
@@ -91,7 +93,19 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
   };
 
   private random: Random = Math.random;
-  private readonly chat = new ChatLog(this.context.settings.chatReplaySize);
+  private stepsRun = 0;
+  private readonly chat = new ChatChannel(
+    {
+      roomId: () => this.roomId,
+      players: () => this.state.players,
+      clients: () => this.clients,
+      broadcast: (line) => this.broadcast(ServerMessage.Chat, line),
+      kick: (sessionId) => this.kick(sessionId),
+    },
+    new ChatModerator(this.context.chat, this.context.now),
+    this.context.logger,
+    this.context.settings.chatReplaySize,
+  );
   private readonly replayBudget = new TokenBuckets({
     ratePerSecond: CHAT_REPLAY_PER_SECOND,
     burst: CHAT_REPLAY_BURST,
@@ -104,9 +118,9 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
     const { settings } = this.context;
     this.maxClients = settings.maxClients;
     // A backstop only: the transport's frame guard (server/net/frameGuard.ts)
-    // drops frames over `maxMessagesPerSecond` and disconnects at twice that,
-    // so core's counter, which closes with 4002 on the first frame over, is
-    // never reached while the guard works.
+    // drops frames over `messagesPerSecond` and disconnects at twice that, so
+    // core's counter, which closes with 4002 on the first frame over, is never
+    // reached while the guard works.
     this.maxMessagesPerSecond = 2 * this.context.messagesPerSecond + 1;
     this.random = seededRandom(settings.spawnSeed ?? Math.floor(Math.random() * 0xffffffff));
     this.patchRate = 1000 / TICK_HZ;
@@ -138,7 +152,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
     player.hue = randomInt(this.random, 0, 255);
     player.connected = true;
     this.state.players.set(client.sessionId, player);
-    client.send(ServerMessage.ChatHistory, this.chat.history(CHAT_HISTORY_SIZE, visibleTo(client.sessionId)));
+    client.send(ServerMessage.ChatHistory, this.chat.historyFor(identity.playerId));
   }
 
   /**
@@ -176,6 +190,85 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
   }
 
   /**
+   * Core wraps every lifecycle method, message handler, timestep and clock
+   * callback in a try that lands here (Room#registerUncaughtExceptionHandlers)
+   * because this method exists: a fault is logged with its room, and neither
+   * this room's next tick nor any other room is affected.
+   */
+  override onUncaughtException(error: RoomException, methodName: RoomMethodName): void {
+    this.reportFault(error, methodName);
+  }
+
+  /**
+   * Core runs this on a bare setInterval (Room#patchRate setter) with no
+   * try: a throw while encoding state, or in `onBeforePatch`, would end the
+   * process. Caught and reported like any other room fault.
+   */
+  override broadcastPatch(): boolean {
+    try {
+      return super.broadcastPatch();
+    } catch (error) {
+      this.reportFault(error, "broadcastPatch");
+      return false;
+    }
+  }
+
+  /**
+   * Fixed steps simulated so far. A lagging event loop runs several steps in
+   * one frame (the accumulator catches up), so observers count steps, not frames.
+   */
+  get simulatedSteps(): number {
+    return this.stepsRun;
+  }
+
+  /**
+   * Close a session with Kicked. The reason is fixed and short: `ws` throws on
+   * close reasons over 123 bytes (the moderator's reason is in the system line).
+   * Through `kickClient`, so onDrop holds no seat for it even when the peer
+   * never echoes the 4401 (then core reports 1006); a kicked player whose
+   * seat is already held for reconnection loses it too.
+   */
+  private kick(sessionId: string): void {
+    for (const client of this.clients) {
+      if (client.sessionId === sessionId) kickClient(client, TickwireCloseCode.Kicked, "kicked");
+    }
+    this.releaseHeldSeat(sessionId);
+  }
+
+  /** One fixed step: each player consumes at most one buffered input. */
+  private step(dt: number): void {
+    this.stepsRun++;
+    for (const [sessionId, player] of this.state.players) {
+      const input = this.inputs.get(sessionId).next();
+      if (input !== undefined) applyInput(player, input, dt);
+    }
+  }
+
+  private replayChat(client: ArenaClient, afterId: number): void {
+    if (!this.replayBudget.take(client.sessionId)) {
+      client.send(ServerMessage.Error, {
+        code: ProtocolErrorCode.RateLimited,
+        type: ClientMessage.ChatSince,
+        message: "too many chat:since requests; retry in a second",
+      });
+      return;
+    }
+    const playerId = client.auth?.playerId;
+    if (playerId === undefined) return;
+    const replay = this.chat.replay(afterId, playerId, CHAT_REPLAY_PAGE);
+    client.send(ServerMessage.ChatSince, { afterId, ...replay });
+  }
+
+  private countInvalid(client: ArenaClient): void {
+    this.invalidPayloads++;
+    this.context.logger?.debug({ roomId: this.roomId, sessionId: client.sessionId }, "invalid payload");
+  }
+
+  private reportFault(error: unknown, method: string): void {
+    this.context.logger?.error({ err: error, roomId: this.roomId, method }, "room handler threw");
+  }
+
+  /**
    * A room disposes only once it has no clients, no seat reservations and no
    * pending auto-dispose timer (Room#_disposeIfEmpty), and each reservation
    * lives for `seatReservationTimeout` (15 s) and re-arms that timer for as
@@ -196,73 +289,31 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
     core.resetAutoDisposeTimeout?.call(this, 0);
   }
 
-  override onUncaughtException(error: RoomException, methodName: RoomMethodName): void {
-    this.reportFault(error, methodName);
-  }
-
   /**
-   * Core runs this on a bare setInterval (Room#patchRate setter) with no
-   * try: a throw while encoding state, or in `onBeforePatch`, would end the
-   * process. Caught and reported like any other room fault.
+   * End a reconnection seat early (a moderator kicked a player who had
+   * dropped): rejecting core's pending reconnection runs onLeave as when the
+   * grace period ends. Core keeps them in a private map keyed by token.
    */
-  override broadcastPatch(): boolean {
-    try {
-      return super.broadcastPatch();
-    } catch (error) {
-      this.reportFault(error, "broadcastPatch");
-      return false;
+  private releaseHeldSeat(sessionId: string): void {
+    const core = this as unknown as { _reconnections?: Record<string, [string, { reject(reason?: unknown): void }]> };
+    for (const [heldSession, reconnection] of Object.values(core._reconnections ?? {})) {
+      if (heldSession === sessionId) reconnection.reject(new Error("kicked"));
     }
-  }
-
-  private reportFault(error: unknown, method: string): void {
-    this.context.logger?.error({ err: error, roomId: this.roomId, method }, "room handler threw");
-  }
-
-  /** One fixed step: each player consumes at most one buffered input. */
-  private step(dt: number): void {
-    for (const [sessionId, player] of this.state.players) {
-      const input = this.inputs.get(sessionId).next();
-      if (input !== undefined) applyInput(player, input, dt);
-    }
-  }
-
-  private postChat(client: ArenaClient, raw: string): void {
-    const player = this.state.players.get(client.sessionId);
-    if (player === undefined) return;
-    const check = checkChatText(raw);
-    if (!check.ok) {
-      client.send(ServerMessage.ChatRejected, { reason: check.reason });
-      return;
-    }
-    const line = this.chat.append({ from: client.sessionId, name: player.name, text: check.text, at: Date.now() });
-    this.broadcast(ServerMessage.Chat, line);
-  }
-
-  private replayChat(client: ArenaClient, afterId: number): void {
-    if (!this.replayBudget.take(client.sessionId)) {
-      client.send(ServerMessage.Error, {
-        code: ProtocolErrorCode.RateLimited,
-        type: ClientMessage.ChatSince,
-        message: "too many chat:since requests; retry in a second",
-      });
-      return;
-    }
-    const replay = this.chat.since(afterId, CHAT_REPLAY_PAGE, visibleTo(client.sessionId));
-    client.send(ServerMessage.ChatSince, { afterId, ...replay });
-  }
-
-  private countInvalid(client: ArenaClient): void {
-    this.invalidPayloads++;
-    this.context.logger?.debug({ roomId: this.roomId, sessionId: client.sessionId }, "invalid payload");
   }
 }
 
 /** Whether a dropped connection earns a reconnection seat. */
 function mayReconnect(client: ArenaClient, code: number | undefined): boolean {
   // Shutdown: there is no room to come back to. 4002: core's own rate-limit
-  // or decode-error close (RoomMessages#onData). A kicked socket: closed on
-  // purpose (unknown message, frame flood, protocol violation).
-  return code !== CloseCode.SERVER_SHUTDOWN && code !== CloseCode.WITH_ERROR && !wasKicked(client.ref);
+  // or decode-error close (RoomMessages#onData). 44xx: the server's decision
+  // (isFinalCloseCode). A kicked socket: closed on purpose, whatever code the
+  // peer echoed (unknown message, frame flood, protocol violation, /kick).
+  return (
+    code !== CloseCode.SERVER_SHUTDOWN &&
+    code !== CloseCode.WITH_ERROR &&
+    !isFinalCloseCode(code) &&
+    !wasKicked(client.ref)
+  );
 }
 
 /** A room class bound to server-owned settings (one per server instance). */

@@ -30,6 +30,7 @@ export async function startTestServer({ deps, net, ...overrides }: TestServerOpt
   const config = defaultConfig({
     host: "127.0.0.1",
     logLevel: "silent",
+    client: { mode: "none" },
     ...overrides,
     net: { ...UNLIMITED_PER_IP, ...net },
   });

@@ -16,7 +16,8 @@ import { startTestServer, type TestServer, type TestServerOptions } from "../hel
  * still receive state patches and each other's chat.
  *
  * Limits are the documented defaults except the heartbeat, shortened so its
- * case runs in about a second (the bound scales with the settings). The
+ * case runs in about a second (the bound scales with the settings), and chat
+ * flood control, lifted (see below). The
  * server trusts X-Forwarded-For from 127.0.0.1, so each case attacks from an
  * address of its own (`attackerIp()`) and per-IP limits never leak between
  * cases or onto the honest players, who connect as 127.0.0.1.
@@ -52,6 +53,9 @@ export async function startHostileArena(overrides: TestServerOptions = {}): Prom
   const ts = await startTestServer({
     ...overrides,
     auth: { secret: SECRET, ...overrides.auth },
+    // Chat moderation is not under test here: its flood control would mute the
+    // honest players' steady chatter and the per-case probes.
+    chat: { rateBurst: 10_000, rateRefillPerSecond: 1000, ...overrides.chat },
     net,
     deps: { logger: pino({ level: "debug" }, sink) },
   });

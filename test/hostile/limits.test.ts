@@ -161,7 +161,14 @@ describe("slow consumer (MAX_BUFFERED_BYTES 1 MiB)", () => {
       // Stop reading: the kernel buffers fill (about 4 MiB on loopback, measured), then ws's queue grows.
       const socket = (mallory.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
       socket.pause();
-      const line = { id: 0, from: "system", name: "flood", text: "x".repeat(64 * 1024), at: Date.now() };
+      const line = {
+        kind: "say",
+        id: 0,
+        from: "flood",
+        name: "flood",
+        text: "x".repeat(64 * 1024),
+        at: Date.now(),
+      } as const;
       const cutOff = () => arena.logs.find((l) => l.msg === "slow consumer cut off");
       for (let i = 0; i < 128 && cutOff() === undefined; i++) {
         server.send("chat", line);

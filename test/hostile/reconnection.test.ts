@@ -3,9 +3,10 @@ import { afterAll, afterEach, beforeAll, describe, expect } from "vitest";
 import type { TickwireServer } from "../../server/app.ts";
 import type { ChatLine } from "../../shared/index.ts";
 import { guestToken, joinWith, untilPatched, type ArenaSdkRoom, type Inbox } from "../helpers/clients.ts";
+import { joinAsRole } from "../helpers/operators.ts";
 import { TcpProxy } from "../helpers/tcpProxy.ts";
 import { until } from "../helpers/until.ts";
-import { HEARTBEAT, hostileCase, startHostileArena, type HostileArena } from "./harness.ts";
+import { HEARTBEAT, SECRET, hostileCase, startHostileArena, type HostileArena } from "./harness.ts";
 
 /**
  * Faults that must lose nothing. Alice plays through a TCP proxy that can
@@ -96,7 +97,7 @@ describe("reconnection after the connection is cut", () => {
       const replay = await alice.inbox.waitFor("chat:since", (r) => r.afterId === afterId);
       const replayed = replay.lines.map((l: ChatLine) => l.text);
       for (const text of missed) expect(replayed).toContain(text);
-      expect(replay.truncated).toBe(false);
+      expect(replay.complete).toBe(true);
       // Ids strictly increase, so the client can merge live and replayed lines by id.
       const ids = replay.lines.map((l) => l.id);
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
@@ -147,5 +148,31 @@ describe("reconnection after the connection is cut", () => {
       await until(() => !arena.room.state.players.has(sessionId));
     },
     20_000,
+  );
+
+  hostileCase(
+    get,
+    "Erin drops, and a moderator /kicks her while her seat is held",
+    "the seat is released at once (no waiting out the grace), and her reconnection token no longer works",
+    async () => {
+      const identity = await guestToken(arena.ts, "Erin");
+      const client = new Client<TickwireServer>(`ws://127.0.0.1:${proxy.port}`);
+      client.auth.token = identity.token;
+      const erin = await joinWith(client, arena.room.roomId);
+      joined.push(erin.room);
+      erin.room.reconnection.enabled = false;
+      const mo = await joinAsRole(arena.ts, arena.room.roomId, SECRET, { name: "Mo", role: "moderator" });
+      joined.push(mo.room);
+      const sessionId = erin.room.sessionId;
+      const token = erin.room.reconnectionToken;
+      proxy.sever();
+      await until(() => arena.room.state.players.get(sessionId)?.connected === false, 5000);
+      const kickedAt = Date.now();
+      mo.room.send("chat", { text: "/kick erin" });
+      await until(() => !arena.room.state.players.has(sessionId), 2000);
+      expect(Date.now() - kickedAt).toBeLessThan(GRACE_S * 1000);
+      await expect(new Client<TickwireServer>(`ws://127.0.0.1:${arena.ts.port}`).reconnect(token)).rejects.toThrow();
+    },
+    15_000,
   );
 });

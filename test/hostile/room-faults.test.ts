@@ -20,7 +20,7 @@ const get = () => arena;
 /** The members a test swaps; private on ArenaRoom, reached by a cast here only. */
 interface Injectable {
   step(dt: number): void;
-  postChat(client: unknown, text: string): void;
+  chat: { receive(client: unknown, text: string): void };
   onBeforePatch?: () => void;
   onJoin: (...args: unknown[]) => void;
   onMessageEvents: { events: Record<string, Array<(...args: unknown[]) => void>> };
@@ -74,14 +74,15 @@ describe("a fault in one room", () => {
   hostileCase(get, "room B's chat handler throws", "logged with B's id; the sender stays connected", async () => {
     const room = await createRoomB();
     const player = await joinArena(arena.ts, room.roomId, { name: "Bea" });
-    const original = inject(room).postChat.bind(room);
-    inject(room).postChat = () => {
+    const channel = inject(room).chat;
+    const original = channel.receive.bind(channel);
+    channel.receive = () => {
       throw new Error("injected handler fault");
     };
     player.room.send("chat", { text: "boom" });
     await room.waitForNextTimestep();
     await until(() => faultLogged("onMessage"));
-    inject(room).postChat = original;
+    channel.receive = original;
     player.room.send("chat", { text: "after the fault" });
     await player.inbox.waitFor("chat", (l) => l.text === "after the fault");
     await expectStillTicking(room);

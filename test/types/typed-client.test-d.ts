@@ -21,6 +21,26 @@ describe("typed client", () => {
     expectTypeOf(room.state.players.get("x")?.x).toEqualTypeOf<number | undefined>();
   });
 
+  it("lets a client narrow chat lines by kind and rejections by reason", async () => {
+    const room = await client.joinOrCreate("arena", {});
+    room.onMessage("chat", (line) => {
+      if (line.kind === "whisper") expectTypeOf(line.to).toEqualTypeOf<string>();
+      if (line.kind === "system") {
+        expectTypeOf(line.from).toEqualTypeOf<"system">();
+        if (line.notice.action === "mute") expectTypeOf(line.notice.durationMs).toEqualTypeOf<number>();
+      }
+      // @ts-expect-error only a whisper has a recipient
+      void line.to;
+    });
+    room.onMessage("chat:rejected", (r) => {
+      if (r.reason === "rate_limited") expectTypeOf(r.retryAfterMs).toEqualTypeOf<number>();
+      if (r.reason === "muted") expectTypeOf(r.remainingMs).toEqualTypeOf<number>();
+      if (r.reason === "ambiguous_name") expectTypeOf(r.matches).toEqualTypeOf<number>();
+      // @ts-expect-error not every rejection carries a wait
+      void r.retryAfterMs;
+    });
+  });
+
   it("rejects unknown message types", async () => {
     const room = await client.joinOrCreate("arena", {});
     // @ts-expect-error "teleport" is not a message the room handles

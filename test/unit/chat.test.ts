@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { ChatLog } from "../../server/chat/ChatLog.ts";
 import { CHAT_MAX_LENGTH, checkChatText } from "../../shared/index.ts";
 
 describe("checkChatText", () => {
@@ -32,31 +31,5 @@ describe("checkChatText", () => {
 
   it("keeps markup as plain text (rendering is the client's job)", () => {
     expect(checkChatText("<img src=x onerror=alert(1)>")).toEqual({ ok: true, text: "<img src=x onerror=alert(1)>" });
-  });
-});
-
-describe("ChatLog", () => {
-  const line = (n: number) => ({ from: "s", name: "n", text: `line ${n}`, at: n });
-
-  it("numbers lines with increasing ids", () => {
-    const log = new ChatLog(50);
-    expect([log.append(line(1)).id, log.append(line(2)).id, log.append(line(3)).id]).toEqual([1, 2, 3]);
-  });
-
-  it("keeps only the last `capacity` lines, oldest first", () => {
-    const log = new ChatLog(50);
-    for (let i = 1; i <= 120; i++) log.append(line(i));
-    const history = log.history();
-    expect(history).toHaveLength(50);
-    expect(history[0]?.text).toBe("line 71");
-    expect(history.at(-1)?.text).toBe("line 120");
-    expect(history.map((l) => l.id)).toEqual(Array.from({ length: 50 }, (_, i) => 71 + i));
-  });
-
-  it("returns a copy", () => {
-    const log = new ChatLog(5);
-    log.append(line(1));
-    log.history().pop();
-    expect(log.history()).toHaveLength(1);
   });
 });

@@ -1,6 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../../server/config.ts";
 
+const CHAT_DEFAULTS = {
+  rateBurst: 5,
+  rateRefillPerSecond: 1,
+  floodRejections: 3,
+  floodWindowMs: 30_000,
+  autoMuteMs: 60_000,
+  repeatLimit: 3,
+  repeatWindowMs: 300_000,
+  muteDefaultMs: 600_000,
+  muteMaxMs: 86_400_000,
+  wordList: [],
+};
+
 describe("parseConfig", () => {
   it("has laptop defaults", () => {
     expect(parseConfig({})).toEqual({
@@ -8,14 +21,16 @@ describe("parseConfig", () => {
       port: 2567,
       host: "0.0.0.0",
       logLevel: "info",
+      client: { mode: "static", dir: "dist/client" },
+      auth: { secret: undefined, tokenTtlSeconds: 86_400 },
+      chat: CHAT_DEFAULTS,
       arena: {
         maxClients: 64,
         spawnSeed: undefined,
         inputBufferSize: 8,
         reconnectGraceSeconds: 20,
-        chatReplaySize: 500,
+        chatReplaySize: 200,
       },
-      auth: { secret: undefined, tokenTtlSeconds: 86_400 },
       net: {
         allowedOrigins: undefined,
         trustedProxies: [],
@@ -60,14 +75,39 @@ describe("parseConfig", () => {
       RECONNECT_GRACE_S: "5",
       CHAT_REPLAY_SIZE: "200",
       SHUTDOWN_TIMEOUT_S: "3",
+      CHAT_RATE_BURST: "10",
+      CHAT_RATE_REFILL_PER_S: "0.5",
+      CHAT_FLOOD_REJECTIONS: "4",
+      CHAT_FLOOD_WINDOW_S: "20",
+      CHAT_AUTO_MUTE_S: "120",
+      CHAT_REPEAT_LIMIT: "2",
+      CHAT_REPEAT_WINDOW_S: "60",
+      CHAT_MUTE_DEFAULT_MIN: "5",
+      CHAT_MUTE_MAX_MIN: "30",
+      CHAT_WORDLIST: "darn, heck,,",
+      SERVE_CLIENT: "none",
+      CLIENT_DIR: "/srv/client",
     });
     expect(config).toEqual({
       production: true,
       port: 3000,
       host: "127.0.0.1",
       logLevel: "warn",
-      arena: { maxClients: 10, spawnSeed: 1234, inputBufferSize: 4, reconnectGraceSeconds: 5, chatReplaySize: 200 },
+      client: { mode: "none", dir: "/srv/client" },
       auth: { secret: "k".repeat(32), tokenTtlSeconds: 600 },
+      chat: {
+        rateBurst: 10,
+        rateRefillPerSecond: 0.5,
+        floodRejections: 4,
+        floodWindowMs: 20_000,
+        autoMuteMs: 120_000,
+        repeatLimit: 2,
+        repeatWindowMs: 60_000,
+        muteDefaultMs: 300_000,
+        muteMaxMs: 1_800_000,
+        wordList: ["darn", "heck"],
+      },
+      arena: { maxClients: 10, spawnSeed: 1234, inputBufferSize: 4, reconnectGraceSeconds: 5, chatReplaySize: 200 },
       net: {
         allowedOrigins: ["https://play.example", "https://beta.play.example:8443"],
         trustedProxies: ["10.0.0.1", "192.168.0.0/16", "::1"],
@@ -84,6 +124,32 @@ describe("parseConfig", () => {
       },
       shutdownTimeoutSeconds: 3,
     });
+  });
+
+  it("merges the word list file (one per line, # comments) with CHAT_WORDLIST", () => {
+    const files: Record<string, string> = { "/etc/words": "# house rules\nnoob\r\n\n  rekt  \n" };
+    const read = (path: string) => {
+      const text = files[path];
+      if (text === undefined) throw new Error("ENOENT: no such file");
+      return text;
+    };
+    expect(parseConfig({ CHAT_WORDLIST: "darn", CHAT_WORDLIST_FILE: "/etc/words" }, read).chat.wordList).toEqual([
+      "darn",
+      "noob",
+      "rekt",
+    ]);
+    expect(() => parseConfig({ CHAT_WORDLIST_FILE: "/nope" }, read)).toThrowError(
+      /CHAT_WORDLIST_FILE: cannot read \/nope: ENOENT/,
+    );
+  });
+
+  it("refuses chat settings that cannot work", () => {
+    expect(() => parseConfig({ CHAT_REPEAT_LIMIT: "1" })).toThrowError(/CHAT_REPEAT_LIMIT/);
+    expect(() => parseConfig({ CHAT_RATE_REFILL_PER_S: "0" })).toThrowError(/CHAT_RATE_REFILL_PER_S/);
+    expect(() => parseConfig({ CHAT_RATE_BURST: "0" })).toThrowError(/CHAT_RATE_BURST/);
+    expect(() => parseConfig({ CHAT_MUTE_DEFAULT_MIN: "60", CHAT_MUTE_MAX_MIN: "30" })).toThrowError(
+      /CHAT_MUTE_DEFAULT_MIN: must not exceed CHAT_MUTE_MAX_MIN/,
+    );
   });
 
   it("treats empty values as unset", () => {

@@ -1,7 +1,8 @@
-import { SignJWT, base64url } from "jose";
+import { base64url } from "jose";
 import { describe, expect, it } from "vitest";
 import { AuthError, RENEWAL_WINDOW_S, TokenService } from "../../server/auth/TokenService.ts";
 import { AuthFailure, Role, type PlayerIdentity } from "../../shared/index.ts";
+import { signedToken, unsignedToken } from "../helpers/tokens.ts";
 
 const secret = new TextEncoder().encode("s".repeat(40));
 const alice: PlayerIdentity = { playerId: "p_alice", name: "Alice", role: Role.Player };
@@ -53,42 +54,16 @@ describe("TokenService", () => {
   });
 
   it('refuses alg "none"', async () => {
-    const header = base64url.encode(JSON.stringify({ alg: "none", typ: "JWT" }));
-    const payload = base64url.encode(
-      JSON.stringify({
-        sub: "p_x",
-        name: "X",
-        role: "admin",
-        iss: "tickwire",
-        aud: "tickwire:play",
-        iat: T0 / 1000,
-        exp: T0 / 1000 + 60,
-      }),
-    );
-    expect(await reason(service(T0).verify(`${header}.${payload}.`))).toBe(AuthFailure.Algorithm);
+    expect(await reason(service(T0).verify(unsignedToken(T0)))).toBe(AuthFailure.Algorithm);
   });
 
   it("refuses another HMAC algorithm even with the right secret", async () => {
-    const token = await new SignJWT({ name: "X", role: "player" })
-      .setProtectedHeader({ alg: "HS512" })
-      .setSubject("p_x")
-      .setIssuer("tickwire")
-      .setAudience("tickwire:play")
-      .setIssuedAt(T0 / 1000)
-      .setExpirationTime(T0 / 1000 + 60)
-      .sign(secret);
+    const token = await signedToken(secret, T0, { alg: "HS512", role: "player" });
     expect(await reason(service(T0).verify(token))).toBe(AuthFailure.Algorithm);
   });
 
   it("refuses a well-signed token with claims of the wrong shape", async () => {
-    const token = await new SignJWT({ name: "X", role: "superuser" })
-      .setProtectedHeader({ alg: "HS256" })
-      .setSubject("p_x")
-      .setIssuer("tickwire")
-      .setAudience("tickwire:play")
-      .setIssuedAt(T0 / 1000)
-      .setExpirationTime(T0 / 1000 + 60)
-      .sign(secret);
+    const token = await signedToken(secret, T0, { role: "superuser" });
     expect(await reason(service(T0).verify(token))).toBe(AuthFailure.Invalid);
   });
 

@@ -1,0 +1,32 @@
+import type { ConnectionState, RenderPlayer } from "./net/session.ts";
+
+/**
+ * A read-only window into the running game for end-to-end tests and curious
+ * players: `window.__tickwire.snapshot()`. It returns copies; nothing on it can
+ * change the game.
+ */
+export interface DebugSnapshot {
+  screen: "start" | "game";
+  roomId: string | undefined;
+  sessionId: string | undefined;
+  connection: ConnectionState | undefined;
+  players: RenderPlayer[];
+  frames: number;
+}
+
+export interface TickwireDebug {
+  snapshot(): DebugSnapshot;
+}
+
+declare global {
+  interface Window {
+    __tickwire?: TickwireDebug;
+  }
+}
+
+export function installDebugHook(read: () => DebugSnapshot): void {
+  const hook: TickwireDebug = Object.freeze({
+    snapshot: () => structuredClone(read()),
+  });
+  Object.defineProperty(window, "__tickwire", { value: hook, writable: false, configurable: false });
+}

@@ -1,0 +1,69 @@
+import { installDebugHook } from "./debug.ts";
+import { ServerApi } from "./net/api.ts";
+import { IdentityStore } from "./net/identity.ts";
+import { describeJoinError, joinArena, type JoinRequest } from "./net/join.ts";
+import { GameSession, type SessionEnd } from "./net/session.ts";
+import { GameView } from "./ui/gameView.ts";
+import { StartScreen } from "./ui/startScreen.ts";
+
+const endpoint = location.origin;
+const api = new ServerApi(endpoint);
+const identity = new IdentityStore(api, window.localStorage);
+let view: GameView | undefined;
+
+const start = new StartScreen(identity, api, (request) => void play(request));
+
+async function play(request: JoinRequest): Promise<void> {
+  start.setBusy(true);
+  let room;
+  try {
+    room = await joinArena(endpoint, identity, request);
+  } catch (error) {
+    start.show(describeJoinError(error));
+    if (request.kind === "id") history.replaceState(null, "", "/");
+    return;
+  }
+  start.hide();
+  history.replaceState(null, "", `/?room=${encodeURIComponent(room.roomId)}`);
+
+  // Handlers reach the view through this variable: messages can arrive before the view exists.
+  let dropped = false;
+  const session = new GameSession(room, {
+    connection: (state) => {
+      if (state === "reconnecting") {
+        dropped = true;
+        view?.chat.addSystem("Connection lost, reconnecting…");
+      } else if (state === "connected" && dropped) {
+        dropped = false;
+        view?.chat.addSystem("Reconnected.");
+      }
+    },
+    chat: (line) => view?.chat.addLine(line),
+    chatHistory: (lines) => view?.chat.addLines(lines),
+    chatRejected: (rejection) => view?.chat.showRejection(rejection),
+    presence: (change, name) => view?.chat.addSystem(`${name} ${change === "joined" ? "joined" : "left"}.`),
+    ended: (end) => finish(end),
+  });
+  view = new GameView(session, () => void session.leave());
+  view.show();
+}
+
+function finish(end: SessionEnd): void {
+  view?.dispose();
+  view = undefined;
+  history.replaceState(null, "", "/");
+  start.show(end.consented ? undefined : end.message);
+}
+
+installDebugHook(() => ({
+  screen: view === undefined ? "start" : "game",
+  roomId: view?.session.roomId,
+  sessionId: view?.session.sessionId,
+  connection: view?.session.connection,
+  players: view?.players ?? [],
+  frames: view?.frames ?? 0,
+}));
+
+const roomFromUrl = new URLSearchParams(location.search).get("room");
+if (roomFromUrl !== null && roomFromUrl !== "") void play({ kind: "id", roomId: roomFromUrl });
+else start.show();

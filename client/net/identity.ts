@@ -1,0 +1,126 @@
+import { ROLES, type Role } from "../../shared/index.ts";
+import type { ServerApi } from "./api.ts";
+
+/** What the client knows about its token. Read from the token itself; the server is what verifies it. */
+export interface TokenInfo {
+  token: string;
+  playerId: string;
+  name: string;
+  role: Role;
+  /** ms since the epoch */
+  expiresAt: number;
+}
+
+/** Read (not verify) a JWT's claims, to know its name, role and expiry. Undefined if it is not one of ours. */
+export function readToken(token: string): TokenInfo | undefined {
+  const payload = token.split(".")[1];
+  if (payload === undefined) return undefined;
+  try {
+    const base64 = payload.replace(/-/g, "+").replace(/_/g, "/");
+    const json = new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+    const claims = JSON.parse(json) as Record<string, unknown>;
+    const { sub, name, role, exp } = claims;
+    if (typeof sub !== "string" || typeof name !== "string" || typeof exp !== "number") return undefined;
+    if (!ROLES.includes(role as Role)) return undefined;
+    return { token, playerId: sub, name, role: role as Role, expiresAt: exp * 1000 };
+  } catch {
+    return undefined;
+  }
+}
+
+const KEYS = { name: "tickwire.name", guest: "tickwire.guestToken", operator: "tickwire.operatorToken" } as const;
+/** Renew a little before expiry so a join never races the clock. */
+const RENEW_MARGIN_MS = 60_000;
+
+/** localStorage that may be missing or throwing (private modes, blocked storage). */
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/**
+ * The player's remembered name and tokens. Playing needs nothing but a name:
+ * a guest token is fetched, stored and renewed here (renewal sends the old
+ * token, so the server keeps the same player id). An operator token pasted by
+ * a moderator takes precedence while it is valid.
+ */
+export class IdentityStore {
+  constructor(
+    private readonly api: ServerApi,
+    private readonly storage: KeyValueStore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get name(): string {
+    return this.read(KEYS.name) ?? "";
+  }
+
+  set name(value: string) {
+    this.write(KEYS.name, value);
+  }
+
+  get operatorToken(): TokenInfo | undefined {
+    const token = this.read(KEYS.operator);
+    return token === undefined ? undefined : readToken(token);
+  }
+
+  /** Store an operator token; returns false (and stores nothing) if it cannot be read. */
+  setOperatorToken(token: string | undefined): boolean {
+    if (token === undefined || token.trim() === "") {
+      this.remove(KEYS.operator);
+      return true;
+    }
+    if (readToken(token.trim()) === undefined) return false;
+    this.write(KEYS.operator, token.trim());
+    return true;
+  }
+
+  /** A token to join with: the operator's if still valid, else a guest token for `name`. */
+  async token(name: string): Promise<TokenInfo> {
+    const operator = this.operatorToken;
+    if (operator !== undefined && operator.expiresAt - RENEW_MARGIN_MS > this.now()) return operator;
+    if (operator !== undefined) this.remove(KEYS.operator);
+
+    const stored = this.guest();
+    if (stored !== undefined && stored.name === name && stored.expiresAt - RENEW_MARGIN_MS > this.now()) return stored;
+    const fresh = await this.api.guestToken(name, stored?.token);
+    this.write(KEYS.guest, fresh.token);
+    return readToken(fresh.token) ?? { ...fresh };
+  }
+
+  /** The server refused our token: forget it so the next `token()` fetches a new one. */
+  forget(token: string): void {
+    if (this.read(KEYS.operator) === token) this.remove(KEYS.operator);
+    if (this.read(KEYS.guest) === token) this.remove(KEYS.guest);
+  }
+
+  private guest(): TokenInfo | undefined {
+    const token = this.read(KEYS.guest);
+    return token === undefined ? undefined : readToken(token);
+  }
+
+  private read(key: string): string | undefined {
+    try {
+      return this.storage.getItem(key) ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private write(key: string, value: string): void {
+    try {
+      this.storage.setItem(key, value);
+    } catch {
+      // Storage unavailable: the session still works, it just is not remembered.
+    }
+  }
+
+  private remove(key: string): void {
+    try {
+      this.storage.removeItem(key);
+    } catch {
+      // as above
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { Client, MatchMakeError } from "@colyseus/sdk";
+import type { TickwireServer } from "../../server/app.ts";
+import { AUTH_FAILED_CODE } from "../../shared/index.ts";
+import type { IdentityStore } from "./identity.ts";
+import type { ArenaSdkRoom } from "./session.ts";
+
+export type JoinRequest = { kind: "quick" } | { kind: "create" } | { kind: "id"; roomId: string };
+
+/** Matchmaking error codes (Colyseus ErrorCode) a player can act on. */
+const MATCHMAKE_INVALID_ROOM_ID = 522;
+const MATCHMAKE_INVALID_CRITERIA = 521;
+
+/**
+ * Get a token and join. If the server refuses the token (expired, or the
+ * server restarted with a new secret), forget it and try once more with a
+ * fresh one: playing needs nothing but a name.
+ */
+export async function joinArena(
+  endpoint: string,
+  identity: IdentityStore,
+  request: JoinRequest,
+): Promise<ArenaSdkRoom> {
+  const client = new Client<TickwireServer>(endpoint);
+  const name = identity.name;
+  let token = await identity.token(name);
+  client.auth.token = token.token;
+  try {
+    return await matchmake(client, request);
+  } catch (error) {
+    if (!(error instanceof MatchMakeError) || error.code !== AUTH_FAILED_CODE) throw error;
+    identity.forget(token.token);
+    token = await identity.token(name);
+    client.auth.token = token.token;
+    return matchmake(client, request);
+  }
+}
+
+async function matchmake(client: Client<TickwireServer>, request: JoinRequest): Promise<ArenaSdkRoom> {
+  switch (request.kind) {
+    case "quick":
+      return client.joinOrCreate("arena", {});
+    case "create":
+      return client.create("arena", {});
+    case "id":
+      return client.joinById(request.roomId, {});
+  }
+}
+
+/** Words for a failed join. */
+export function describeJoinError(error: unknown): string {
+  if (error instanceof MatchMakeError) {
+    if (error.code === MATCHMAKE_INVALID_ROOM_ID) return "That room does not exist any more.";
+    if (error.code === MATCHMAKE_INVALID_CRITERIA) return "That room is full or closed.";
+    if (error.code === AUTH_FAILED_CODE) return `The server refused your identity (${error.message}).`;
+    return `Could not join: ${error.message}`;
+  }
+  if (error instanceof Error && /fetch|network/i.test(error.message)) return "Cannot reach the server.";
+  return `Could not join: ${error instanceof Error ? error.message : String(error)}`;
+}

@@ -1,0 +1,238 @@
+import { Callbacks, CloseCode, Predict, type Reconciler, type Room } from "@colyseus/sdk";
+import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
+import {
+  MoveInput,
+  ServerMessage,
+  TickwireCloseCode,
+  applyInput,
+  type ArenaState,
+  type ChatLine,
+  type ChatRejected,
+  type Player,
+} from "../../shared/index.ts";
+import { NetMetrics } from "./metrics.ts";
+
+export type ArenaSdkRoom = Room<ArenaRoom, ArenaState>;
+export type ConnectionState = "connecting" | "connected" | "reconnecting" | "disconnected";
+
+/** How a session ended: the player left, or the connection could not be kept. */
+export interface SessionEnd {
+  consented: boolean;
+  code: number;
+  message: string;
+}
+
+/** What the renderer needs of one player this frame. */
+export interface RenderPlayer {
+  sessionId: string;
+  name: string;
+  hue: number;
+  /** Smoothed position: predicted for the local player, interpolated for the others. */
+  x: number;
+  y: number;
+  /** Latest authoritative position as decoded. */
+  serverX: number;
+  serverY: number;
+  self: boolean;
+}
+
+export interface SessionHandlers {
+  connection(state: ConnectionState): void;
+  chat(line: ChatLine): void;
+  chatHistory(lines: ChatLine[]): void;
+  chatRejected(rejection: ChatRejected): void;
+  /** A player appeared or left after we joined (for chat system lines). */
+  presence(change: "joined" | "left", name: string): void;
+  ended(end: SessionEnd): void;
+}
+
+/** Remote players render ~100 ms in the past: two patches at 20 Hz, so jitter rarely starves interpolation. */
+export const INTERPOLATION_DELAY_MS = 100;
+const PING_INTERVAL_MS = 2000;
+
+/**
+ * One joined arena: wires the SDK's netcode (input handle, Predict with lerp
+ * for remote players and a Reconciler running the shared `applyInput` for the
+ * local one), chat messages, presence notices, connection state and network
+ * metrics. No prediction or interpolation is written here: the SDK does it.
+ */
+export class GameSession {
+  readonly metrics = new NetMetrics();
+  private readonly predict: Predict<ArenaState>;
+  private readonly input;
+  private reconciler: Reconciler | undefined;
+  private state: ConnectionState = "connecting";
+  private readonly pingTimer: ReturnType<typeof setInterval>;
+  private readonly disposers: Array<() => void> = [];
+  private initialised = false;
+
+  constructor(
+    readonly room: ArenaSdkRoom,
+    private readonly handlers: SessionHandlers,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.input = room.input({ type: MoveInput, mode: "reliable" });
+    this.predict = Predict.get(room, { mode: "lerp", delay: INTERPOLATION_DELAY_MS });
+    this.disposers.push(this.predict.attachAll("players", { mode: "lerp", fields: ["x", "y"] }));
+
+    const callbacks = Callbacks.get(room);
+    this.disposers.push(
+      callbacks.onAdd("players", (player, sessionId) => {
+        if (sessionId === room.sessionId) this.controlLocalPlayer(player);
+        else if (this.initialised) handlers.presence("joined", player.name);
+      }),
+      callbacks.onRemove("players", (player, sessionId) => {
+        if (sessionId !== room.sessionId) handlers.presence("left", player.name);
+      }),
+    );
+
+    room.onMessage(ServerMessage.Chat, (line) => handlers.chat(line));
+    room.onMessage(ServerMessage.ChatHistory, (lines) => handlers.chatHistory(lines));
+    room.onMessage(ServerMessage.ChatRejected, (rejection) => handlers.chatRejected(rejection));
+    room.onMessage(ServerMessage.Error, (error) => console.warn("server rejected a message:", error));
+
+    room.onStateChange(() => {
+      if (!this.initialised) {
+        // joinOrCreate resolves before the first state; the room is only playable from here.
+        this.initialised = true;
+        this.setState("connected");
+        this.ping();
+      }
+      this.metrics.patched(this.now());
+    });
+    room.onDrop(() => this.setState("reconnecting"));
+    room.onReconnect(() => this.setState("connected"));
+    room.onLeave((code, reason) => {
+      this.setState("disconnected");
+      this.dispose();
+      handlers.ended({
+        consented: code === CloseCode.CONSENTED,
+        code,
+        message: describeClose(code, reason),
+      });
+    });
+
+    // Count every received frame. The SDK re-reads `events.onmessage` per frame, so this survives reconnects.
+    const events = room.connection.events;
+    const deliver = events.onmessage;
+    events.onmessage = (event: MessageEvent) => {
+      this.metrics.received(frameBytes(event.data), this.now());
+      deliver?.(event);
+    };
+
+    this.pingTimer = setInterval(() => this.ping(), PING_INTERVAL_MS);
+    handlers.connection(this.state);
+  }
+
+  get connection(): ConnectionState {
+    return this.state;
+  }
+
+  get sessionId(): string {
+    return this.room.sessionId;
+  }
+
+  get roomId(): string {
+    return this.room.roomId;
+  }
+
+  /**
+   * One animation frame: the Predict says how many fixed input steps are due;
+   * each is staged with the current direction and sent (the reconciler predicts
+   * it with `applyInput`). Then the render positions are read, in that order.
+   */
+  frame(now: number, direction: { dx: number; dy: number }): RenderPlayer[] {
+    if (!this.initialised) return [];
+    const due = this.predict.tick(now);
+    for (let i = 0; i < due; i++) {
+      this.input.data.dx = direction.dx;
+      this.input.data.dy = direction.dy;
+      this.input.send();
+    }
+    return this.players();
+  }
+
+  players(): RenderPlayer[] {
+    const list: RenderPlayer[] = [];
+    if (!this.initialised) return list;
+    this.room.state.players.forEach((player, sessionId) => {
+      list.push({
+        sessionId,
+        name: player.name,
+        hue: player.hue,
+        x: this.predict.value(player, "x"),
+        y: this.predict.value(player, "y"),
+        serverX: player.x,
+        serverY: player.y,
+        self: sessionId === this.room.sessionId,
+      });
+    });
+    return list;
+  }
+
+  sendChat(text: string): void {
+    this.room.send("chat", { text });
+  }
+
+  async leave(): Promise<void> {
+    await this.room.leave(true);
+  }
+
+  private controlLocalPlayer(player: Player): void {
+    this.reconciler = this.predict.reconciler(player, {
+      input: this.input,
+      // The same pure step the server runs, at the server-advertised fixed dt.
+      step: (ctx, state, command) => applyInput(state, command, ctx.dt),
+      fields: ["x", "y"],
+      smoothMs: 65,
+    });
+  }
+
+  private ping(): void {
+    if (this.state !== "connected") return;
+    // Ping is a protocol frame: the server answers it without touching the room.
+    this.room.ping((ms) => this.metrics.roundTrip(ms));
+  }
+
+  private setState(state: ConnectionState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.handlers.connection(state);
+  }
+
+  private dispose(): void {
+    clearInterval(this.pingTimer);
+    for (const dispose of this.disposers.splice(0)) dispose();
+    this.reconciler = undefined;
+  }
+}
+
+function frameBytes(data: unknown): number {
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  if (ArrayBuffer.isView(data)) return data.byteLength;
+  if (typeof data === "string") return data.length;
+  return 0;
+}
+
+/** Words for a close code, for the start screen after a session ends. */
+export function describeClose(code: number, reason?: string): string {
+  switch (code) {
+    case CloseCode.CONSENTED:
+      return "You left the room.";
+    case CloseCode.SERVER_SHUTDOWN:
+      return "The server is restarting. Try again in a moment.";
+    case CloseCode.FAILED_TO_RECONNECT:
+      return "Lost the connection and could not get back in.";
+    case CloseCode.WITH_ERROR:
+      return "The server closed the connection after an error.";
+    case CloseCode.ABNORMAL_CLOSURE:
+    case CloseCode.MAY_TRY_RECONNECT:
+      return "Lost the connection to the server.";
+    case TickwireCloseCode.UnknownMessage:
+      return "The server did not understand this client. Reload the page.";
+    case TickwireCloseCode.Kicked:
+      return reason !== undefined && reason !== "" ? `A moderator removed you: ${reason}` : "A moderator removed you.";
+    default:
+      return reason !== undefined && reason !== "" ? `Disconnected: ${reason}` : `Disconnected (code ${code}).`;
+  }
+}

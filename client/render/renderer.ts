@@ -1,0 +1,97 @@
+import { PLAYER_RADIUS, WORLD_HEIGHT, WORLD_WIDTH } from "../../shared/index.ts";
+import type { RenderPlayer } from "../net/session.ts";
+import { fitWorld, toScreen, type Viewport } from "./viewport.ts";
+
+const GRID_STEP = 100;
+
+/**
+ * Draws the arena on a canvas that fills the window, scaled to fit the world
+ * with letterboxing, at the device's pixel ratio. Names are drawn with
+ * fillText: canvas text is never parsed as markup.
+ */
+export class ArenaRenderer {
+  private readonly context: CanvasRenderingContext2D;
+  private view: Viewport = { scale: 1, offsetX: 0, offsetY: 0 };
+
+  constructor(private readonly canvas: HTMLCanvasElement) {
+    const context = canvas.getContext("2d");
+    if (context === null) throw new Error("2D canvas is not available");
+    this.context = context;
+  }
+
+  draw(players: readonly RenderPlayer[]): void {
+    this.resize();
+    const ctx = this.context;
+    const { scale } = this.view;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = "#0b0e12";
+    ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
+
+    const origin = toScreen(this.view, 0, 0);
+    ctx.fillStyle = "#151b23";
+    ctx.fillRect(origin.x, origin.y, WORLD_WIDTH * scale, WORLD_HEIGHT * scale);
+    ctx.strokeStyle = "#1d2530";
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    for (let x = GRID_STEP; x < WORLD_WIDTH; x += GRID_STEP) {
+      const p = toScreen(this.view, x, 0);
+      ctx.moveTo(p.x, origin.y);
+      ctx.lineTo(p.x, origin.y + WORLD_HEIGHT * scale);
+    }
+    for (let y = GRID_STEP; y < WORLD_HEIGHT; y += GRID_STEP) {
+      const p = toScreen(this.view, 0, y);
+      ctx.moveTo(origin.x, p.y);
+      ctx.lineTo(origin.x + WORLD_WIDTH * scale, p.y);
+    }
+    ctx.stroke();
+    ctx.strokeStyle = "#2b3645";
+    ctx.lineWidth = 2;
+    ctx.strokeRect(origin.x, origin.y, WORLD_WIDTH * scale, WORLD_HEIGHT * scale);
+
+    // The local player is drawn last, on top.
+    const ordered = [...players].sort((a, b) => Number(a.self) - Number(b.self));
+    const radius = Math.max(PLAYER_RADIUS * scale, 4);
+    const fontSize = Math.max(11, Math.round(14 * Math.min(scale * 1.5, 1.4)));
+    ctx.font = `600 ${fontSize}px system-ui, sans-serif`;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "bottom";
+    for (const player of ordered) {
+      const p = toScreen(this.view, player.x, player.y);
+      const hue = Math.round((player.hue / 256) * 360);
+      ctx.beginPath();
+      ctx.arc(p.x, p.y, radius, 0, Math.PI * 2);
+      ctx.fillStyle = `hsl(${hue} 70% 55%)`;
+      ctx.fill();
+      if (player.self) {
+        ctx.lineWidth = Math.max(2, radius * 0.25);
+        ctx.strokeStyle = "#ffffff";
+        ctx.stroke();
+        ctx.beginPath();
+        ctx.arc(p.x, p.y, radius * 1.6, 0, Math.PI * 2);
+        ctx.strokeStyle = "rgba(255,255,255,0.25)";
+        ctx.lineWidth = 1.5;
+        ctx.stroke();
+      }
+      ctx.fillStyle = player.self ? "#ffffff" : "#cfd6e2";
+      const label = player.self ? `${player.name} (you)` : player.name;
+      // Above the disc, unless that would leave the canvas (a player hugging the top wall).
+      const above = p.y - radius - 4 - fontSize > 0;
+      ctx.textBaseline = above ? "bottom" : "top";
+      ctx.fillText(label, p.x, above ? p.y - radius - 4 : p.y + radius + 4);
+    }
+  }
+
+  /** Match the backing store to the element's size at the device pixel ratio. */
+  private resize(): void {
+    const ratio = window.devicePixelRatio || 1;
+    const width = Math.round(this.canvas.clientWidth * ratio);
+    const height = Math.round(this.canvas.clientHeight * ratio);
+    if (this.canvas.width !== width || this.canvas.height !== height) {
+      this.canvas.width = width;
+      this.canvas.height = height;
+    }
+    // Keep the HUD row (≈ 44 CSS px) clear of the world, and a little air elsewhere.
+    const m = 8 * ratio;
+    this.view = fitWorld(width, height, WORLD_WIDTH, WORLD_HEIGHT, { top: 44 * ratio, right: m, bottom: m, left: m });
+  }
+}

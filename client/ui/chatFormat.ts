@@ -1,0 +1,135 @@
+import { CHAT_COMMANDS, NAME_QUOTING_HINT, type ChatLine, type ChatRejected } from "../../shared/index.ts";
+
+/** What the chat panel draws for one line. Every field is plain text: the panel sets textContent only. */
+export interface ChatEntry {
+  /** Stable key: server lines by id, local lines by a counter. */
+  key: string;
+  kind: "chat" | "whisper" | "system" | "help";
+  time: string;
+  name?: string;
+  /** e.g. "to Bob" / "from Alice" for whispers. */
+  tag?: string;
+  text: string;
+}
+
+export function clockTime(at: number): string {
+  const date = new Date(at);
+  return `${String(date.getHours()).padStart(2, "0")}:${String(date.getMinutes()).padStart(2, "0")}`;
+}
+
+/**
+ * Turn a server chat line into a panel entry, by its `kind` (never by name:
+ * a player may call themselves "System"). `self` is the local sessionId.
+ */
+export function entryFromLine(line: ChatLine, self: string): ChatEntry {
+  const base = { key: `s${line.id}`, time: clockTime(line.at), text: line.text };
+  switch (line.kind) {
+    case "system":
+      return { ...base, kind: "system" };
+    case "whisper":
+      return {
+        ...base,
+        kind: "whisper",
+        name: line.name,
+        tag: line.from === self ? `to ${line.toName}` : "whispers",
+      };
+    case "say":
+      return { ...base, kind: "chat", name: line.name };
+  }
+}
+
+/** Why the server refused a line, in words a player understands. */
+export function rejectionText(rejection: ChatRejected): string {
+  const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+  switch (rejection.reason) {
+    case "empty":
+      return "Nothing to send.";
+    case "too_long":
+      return "That message is longer than 280 characters.";
+    case "rate_limited":
+      return `Slow down — you can chat again in ${seconds(rejection.retryAfterMs)} s.`;
+    case "repeated":
+      return "You already said that.";
+    case "muted":
+      return `You are muted for ${formatDuration(rejection.remainingMs)} more.`;
+    case "forbidden":
+      return `Only moderators can use /${rejection.command}.`;
+    case "unknown_command":
+      return `There is no /${rejection.command} command. Type /help.`;
+    case "invalid_command":
+      return `Usage: ${rejection.usage}`;
+    case "no_such_player":
+      return `No player called "${rejection.name}" here.`;
+    case "ambiguous_name":
+      return `${rejection.matches} players are called "${rejection.name}".`;
+    case "self_target":
+      return "You cannot do that to yourself.";
+    case "outranked":
+      return `${rejection.name} outranks you (or has your rank).`;
+    case "not_muted":
+      return `${rejection.name} is not muted.`;
+  }
+}
+
+/** "45 s", "3 min", "2 h" */
+export function formatDuration(ms: number): string {
+  const s = Math.max(1, Math.ceil(ms / 1000));
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.ceil(s / 60)} min`;
+  return `${Math.ceil(s / 3600)} h`;
+}
+
+/** The /help text, from the same command table the server parses with. */
+export const HELP_TEXT = [
+  ...CHAT_COMMANDS.map((c) => `${c.usage} — ${c.summary}${c.role === "player" ? "" : ` (${c.role}s)`}`),
+  "/help — this list",
+  NAME_QUOTING_HINT,
+].join("\n");
+
+/**
+ * The lines the panel shows: server lines are deduplicated by id (a replay
+ * after reconnection may resend some) and kept in id order; at most `limit`.
+ */
+export class ChatBook {
+  private readonly entries: Array<ChatEntry & { order: number }> = [];
+  private readonly seen = new Set<string>();
+  private localCounter = 0;
+  private lastServerId = 0;
+
+  constructor(private readonly limit = 200) {}
+
+  /** Add a server line; false when it was already there. */
+  addServer(line: ChatLine, entry: ChatEntry): boolean {
+    if (this.seen.has(entry.key)) return false;
+    this.seen.add(entry.key);
+    this.lastServerId = Math.max(this.lastServerId, line.id);
+    this.insert({ ...entry, order: line.id });
+    return true;
+  }
+
+  /** Add a client-side line (join/leave notices, help); it sorts after the last server line. */
+  addLocal(kind: ChatEntry["kind"], text: string, at: number): ChatEntry {
+    const entry = { key: `l${++this.localCounter}`, kind, time: clockTime(at), text };
+    this.insert({ ...entry, order: this.lastServerId + 0.5 });
+    return entry;
+  }
+
+  /** Highest server line id seen: what to ask for after a reconnect. */
+  get lastId(): number {
+    return this.lastServerId;
+  }
+
+  list(): readonly ChatEntry[] {
+    return this.entries;
+  }
+
+  private insert(entry: ChatEntry & { order: number }): void {
+    let i = this.entries.length;
+    while (i > 0 && (this.entries[i - 1]?.order ?? 0) > entry.order) i--;
+    this.entries.splice(i, 0, entry);
+    while (this.entries.length > this.limit) {
+      const dropped = this.entries.shift();
+      if (dropped !== undefined) this.seen.delete(dropped.key);
+    }
+  }
+}

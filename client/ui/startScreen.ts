@@ -1,0 +1,114 @@
+import type { RoomListing } from "../../shared/index.ts";
+import type { ServerApi } from "../net/api.ts";
+import type { IdentityStore } from "../net/identity.ts";
+import type { JoinRequest } from "../net/join.ts";
+import { byId, el } from "./dom.ts";
+
+const REFRESH_MS = 3000;
+
+/**
+ * Name (remembered), quick play / create / join a listed room, and the room
+ * list refreshing on its own while the screen is visible.
+ */
+export class StartScreen {
+  private readonly root = byId("start");
+  private readonly form = byId<HTMLFormElement>("start-form");
+  private readonly nameInput = byId<HTMLInputElement>("name-input");
+  private readonly message = byId("start-message");
+  private readonly list = byId<HTMLUListElement>("room-list");
+  private readonly status = byId("rooms-status");
+  private readonly operatorInput = byId<HTMLInputElement>("operator-token");
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private busy = false;
+
+  constructor(
+    private readonly identity: IdentityStore,
+    private readonly api: ServerApi,
+    private readonly onPlay: (request: JoinRequest) => void,
+  ) {
+    this.nameInput.value = identity.name;
+    this.nameInput.addEventListener("change", () => (identity.name = this.nameInput.value.trim()));
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.play({ kind: "quick" });
+    });
+    byId("create-room").addEventListener("click", () => this.play({ kind: "create" }));
+    if (identity.operatorToken !== undefined) this.operatorInput.placeholder = `saved (${identity.operatorToken.role})`;
+    this.operatorInput.addEventListener("change", () => {
+      if (!identity.setOperatorToken(this.operatorInput.value))
+        this.showMessage("That does not look like a Tickwire token.");
+      else if (this.operatorInput.value !== "") this.operatorInput.placeholder = "saved";
+      this.operatorInput.value = "";
+    });
+    byId("operator-clear").addEventListener("click", () => {
+      identity.setOperatorToken(undefined);
+      this.operatorInput.placeholder = "eyJ…";
+    });
+  }
+
+  show(message?: string): void {
+    this.root.hidden = false;
+    this.setBusy(false);
+    if (message === undefined) this.message.hidden = true;
+    else this.showMessage(message);
+    void this.refresh();
+  }
+
+  hide(): void {
+    this.root.hidden = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  showMessage(text: string): void {
+    this.message.textContent = text;
+    this.message.hidden = false;
+  }
+
+  setBusy(busy: boolean): void {
+    this.busy = busy;
+    for (const button of this.root.querySelectorAll("button")) button.disabled = busy;
+  }
+
+  private play(request: JoinRequest): void {
+    if (this.busy) return;
+    this.identity.name = this.nameInput.value.trim();
+    this.message.hidden = true;
+    this.onPlay(request);
+  }
+
+  private async refresh(): Promise<void> {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    try {
+      this.renderRooms(await this.api.rooms());
+      this.status.textContent = "";
+    } catch {
+      this.status.textContent = "(server unreachable, retrying…)";
+    }
+    if (!this.root.hidden) this.timer = setTimeout(() => void this.refresh(), REFRESH_MS);
+  }
+
+  private renderRooms(rooms: readonly RoomListing[]): void {
+    if (rooms.length === 0) {
+      this.list.replaceChildren(el("li", { className: "empty", text: "No rooms yet. Quick play opens one." }));
+      return;
+    }
+    this.list.replaceChildren(
+      ...rooms.map((room) => {
+        const join = el("button", { text: room.locked ? "full" : "join" });
+        join.type = "button";
+        join.disabled = room.locked || this.busy;
+        join.addEventListener("click", () => this.play({ kind: "id", roomId: room.roomId }));
+        const item = el(
+          "li",
+          {},
+          el("span", { className: "id", text: room.roomId }),
+          el("span", { className: "count", text: `${room.clients}/${room.maxClients}` }),
+          join,
+        );
+        item.dataset.roomId = room.roomId;
+        return item;
+      }),
+    );
+  }
+}

@@ -1,0 +1,96 @@
+import { CHAT_HISTORY_SIZE, ServerMessage, type ChatLine, type Player } from "../../shared/index.ts";
+import type { Logger } from "../logger.ts";
+import type { ArenaClient } from "../rooms/ArenaRoom.ts";
+import { CHAT_LOG_CAPACITY, ChatLog, type ChatReplay } from "./ChatLog.ts";
+import type { ChatEffect, ChatMember, ChatModerator } from "./ChatModerator.ts";
+
+/** What the chat needs from its room. */
+export interface ChatHost {
+  /** A function: Colyseus assigns the id after the room object is built. */
+  roomId(): string;
+  /** Everyone holding a seat, by sessionId (a seat held for reconnection included). */
+  players(): Iterable<[string, Player]>;
+  /** Connected clients. */
+  clients(): Iterable<ArenaClient>;
+  /** Send a line to every connected client. */
+  broadcast(line: ChatLine): void;
+  /** Remove a session for good (a moderator's /kick): close it, and hold no reconnection seat for it. */
+  kick(sessionId: string): void;
+}
+
+/**
+ * A room's chat: asks the moderator what a message does, then carries it out
+ * on Colyseus clients (log, deliver, reject, kick). No rules live here.
+ */
+export class ChatChannel {
+  private readonly log: ChatLog;
+
+  constructor(
+    private readonly host: ChatHost,
+    private readonly moderator: ChatModerator,
+    private readonly logger: Logger | undefined,
+    logCapacity = CHAT_LOG_CAPACITY,
+  ) {
+    this.log = new ChatLog(logCapacity);
+  }
+
+  /** A chat message from `client` (already shape-validated). */
+  receive(client: ArenaClient, raw: string): void {
+    const roster = this.roster();
+    const sender = roster.find((member) => member.sessionId === client.sessionId);
+    if (sender === undefined) return;
+    for (const effect of this.moderator.handle(sender, raw, roster)) this.apply(client, effect);
+  }
+
+  /** The chat:history a joining player gets: the last lines they may see (never others' whispers). */
+  historyFor(playerId: string): ChatLine[] {
+    return this.log.historyFor(playerId, CHAT_HISTORY_SIZE);
+  }
+
+  /** Lines after `afterId` that `playerId` may see, for replay after a reconnect (see ChatLog.since). */
+  since(afterId: number, playerId: string): { lines: ChatLine[]; complete: boolean } {
+    return this.log.since(afterId, playerId);
+  }
+
+  /** One page of `since`, for the "chat:since" request (see ChatLog.replay). */
+  replay(afterId: number, playerId: string, limit: number): ChatReplay {
+    return this.log.replay(afterId, playerId, limit);
+  }
+
+  private apply(sender: ArenaClient, effect: ChatEffect): void {
+    switch (effect.type) {
+      case "reject":
+        sender.send(ServerMessage.ChatRejected, effect.rejection);
+        return;
+      case "post": {
+        const line = this.log.append(effect.line, effect.audience);
+        if (effect.audience === null) {
+          this.host.broadcast(line);
+          return;
+        }
+        const audience = new Set(effect.audience);
+        for (const client of this.host.clients()) {
+          const playerId = client.auth?.playerId;
+          if (playerId !== undefined && audience.has(playerId)) client.send(ServerMessage.Chat, line);
+        }
+        return;
+      }
+      case "kick":
+        for (const sessionId of effect.sessionIds) this.host.kick(sessionId);
+        return;
+      case "audit": {
+        const { type: _type, ...fields } = effect;
+        this.logger?.info({ roomId: this.host.roomId(), ...fields }, "chat moderation");
+        return;
+      }
+    }
+  }
+
+  private roster(): ChatMember[] {
+    const members: ChatMember[] = [];
+    for (const [sessionId, player] of this.host.players()) {
+      members.push({ sessionId, playerId: player.id, name: player.name, role: player.role });
+    }
+    return members;
+  }
+}

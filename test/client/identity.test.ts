@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import { ServerApi } from "../../client/net/api.ts";
+import { IdentityStore, readToken, type KeyValueStore } from "../../client/net/identity.ts";
+import type { GuestTokenResponse } from "../../shared/index.ts";
+
+function jwt(claims: Record<string, unknown>): string {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  return `${encode({ alg: "HS256" })}.${encode(claims)}.signature`;
+}
+
+class MemoryStore implements KeyValueStore {
+  readonly data = new Map<string, string>();
+  getItem(key: string) {
+    return this.data.get(key) ?? null;
+  }
+  setItem(key: string, value: string) {
+    this.data.set(key, value);
+  }
+  removeItem(key: string) {
+    this.data.delete(key);
+  }
+}
+
+/** A fake server that mints readable tokens and records what it was asked. */
+function fakeApi(now: () => number) {
+  const calls: Array<{ name: string; previous: string | undefined }> = [];
+  let counter = 0;
+  const api = new ServerApi("http://game", (_url, init) => {
+    const body = JSON.parse(init?.body as string) as { name: string };
+    const previous = (init?.headers as Record<string, string>).authorization?.replace("Bearer ", "");
+    calls.push({ name: body.name, previous });
+    const playerId = previous === undefined ? `p_${++counter}` : (readToken(previous)?.playerId ?? "p_?");
+    const exp = Math.floor(now() / 1000) + 3600;
+    const token = jwt({ sub: playerId, name: body.name, role: "player", exp });
+    const answer: GuestTokenResponse = { token, playerId, name: body.name, role: "player", expiresAt: exp * 1000 };
+    return Promise.resolve(new Response(JSON.stringify(answer), { status: 200 }));
+  });
+  return { api, calls };
+}
+
+describe("readToken", () => {
+  it("reads name, role, id and expiry", () => {
+    expect(readToken(jwt({ sub: "p_1", name: "Zoë", role: "moderator", exp: 100 }))).toEqual({
+      token: expect.any(String) as string,
+      playerId: "p_1",
+      name: "Zoë",
+      role: "moderator",
+      expiresAt: 100_000,
+    });
+  });
+
+  it.each(["", "abc", "a.b.c", jwt({ sub: "p", name: "n", role: "god", exp: 1 }), jwt({ name: "n" })])(
+    "rejects %j",
+    (token) => {
+      expect(readToken(token)).toBeUndefined();
+    },
+  );
+});
+
+describe("IdentityStore", () => {
+  it("remembers the name", () => {
+    const now = 0;
+    const store = new MemoryStore();
+    const identity = new IdentityStore(fakeApi(() => now).api, store, () => now);
+    identity.name = "Alice";
+    expect(new IdentityStore(fakeApi(() => now).api, store).name).toBe("Alice");
+  });
+
+  it("fetches a guest token once and reuses it while valid", async () => {
+    let now = 1_000_000;
+    const { api, calls } = fakeApi(() => now);
+    const identity = new IdentityStore(api, new MemoryStore(), () => now);
+    const first = await identity.token("Alice");
+    now += 60_000;
+    const second = await identity.token("Alice");
+    expect(second.token).toBe(first.token);
+    expect(calls).toHaveLength(1);
+  });
+
+  it("renews near expiry and on a name change, sending the old token to keep the id", async () => {
+    let now = 1_000_000;
+    const { api, calls } = fakeApi(() => now);
+    const identity = new IdentityStore(api, new MemoryStore(), () => now);
+    const first = await identity.token("Alice");
+    now += 3600_000;
+    const renewed = await identity.token("Alice");
+    const renamed = await identity.token("Alicia");
+    expect(calls.map((c) => c.previous)).toEqual([undefined, first.token, renewed.token]);
+    expect(new Set([first.playerId, renewed.playerId, renamed.playerId])).toEqual(new Set([first.playerId]));
+    expect(renamed.name).toBe("Alicia");
+  });
+
+  it("forgets a token the server refused", async () => {
+    const now = 1_000_000;
+    const { api, calls } = fakeApi(() => now);
+    const identity = new IdentityStore(api, new MemoryStore(), () => now);
+    const first = await identity.token("Alice");
+    identity.forget(first.token);
+    await identity.token("Alice");
+    expect(calls.map((c) => c.previous)).toEqual([undefined, undefined]);
+  });
+
+  it("prefers a valid operator token and drops an expired one", async () => {
+    let now = 1_000_000;
+    const { api, calls } = fakeApi(() => now);
+    const identity = new IdentityStore(api, new MemoryStore(), () => now);
+    const operator = jwt({ sub: "p_mod", name: "Mo", role: "moderator", exp: Math.floor(now / 1000) + 600 });
+    expect(identity.setOperatorToken("not a token")).toBe(false);
+    expect(identity.setOperatorToken(operator)).toBe(true);
+    expect((await identity.token("Alice")).role).toBe("moderator");
+    now += 3600_000;
+    expect((await identity.token("Alice")).role).toBe("player");
+    expect(identity.operatorToken).toBeUndefined();
+    expect(calls).toHaveLength(1);
+  });
+
+  it("works when storage throws", async () => {
+    const broken: KeyValueStore = {
+      getItem: () => {
+        throw new Error("blocked");
+      },
+      setItem: () => {
+        throw new Error("blocked");
+      },
+      removeItem: () => {
+        throw new Error("blocked");
+      },
+    };
+    const now = 0;
+    const identity = new IdentityStore(fakeApi(() => now).api, broken, () => now);
+    identity.name = "X";
+    expect(identity.name).toBe("");
+    expect((await identity.token("X")).name).toBe("X");
+  });
+});
