@@ -32,6 +32,14 @@ export interface Edge {
   readonly requests: TokenBuckets;
 }
 
+/**
+ * Network reads `ws` may hold for one unfinished frame (its `maxBufferedChunks`,
+ * default 262 144). A frame is at most MAX_PAYLOAD_BYTES and arrives in a few
+ * reads; a peer trickling it a byte at a time would otherwise pin one Buffer
+ * object (~100 B of overhead) per byte. Over the cap: close 1008.
+ */
+export const MAX_BUFFERED_CHUNKS = 256;
+
 type VerifyInfo = { origin: string | undefined; req: IncomingMessage };
 type VerifyDone = (accept: boolean, code?: number, message?: string) => void;
 
@@ -42,6 +50,8 @@ type VerifyDone = (accept: boolean, code?: number, message?: string) => void;
  * - `maxPayload`: `ws` closes a bigger message's connection with 1009.
  * - `maxFragments`: `ws` closes with 1008 past this many fragments per
  *   message (its default is 16 384; browsers and the SDK never fragment).
+ *   With `maxBufferedChunks`, the knobs ws 8.21 added against the
+ *   tiny-fragment memory DoS (GHSA-96hv-2xvq-fx4p).
  * - heartbeat: a ping every `heartbeatIntervalMs`; a client whose missed
  *   pongs reach `heartbeatMaxMissed` at a ping tick is terminated
  *   (WebSocketTransport#autoTerminateUnresponsiveClients), so a dead peer is
@@ -93,6 +103,7 @@ export class GuardedTransport extends WebSocketTransport {
       server,
       maxPayload: net.maxPayloadBytes,
       maxFragments: net.maxFragments,
+      maxBufferedChunks: MAX_BUFFERED_CHUNKS,
       pingInterval: net.heartbeatIntervalMs,
       pingMaxRetries: net.heartbeatMaxMissed,
       verifyClient,

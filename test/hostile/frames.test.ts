@@ -38,6 +38,27 @@ describe("transport limits", () => {
 
   hostileCase(
     get,
+    "one 2000-byte frame trickled a byte per write",
+    "closed with 1008 once 256 reads are pending",
+    async () => {
+      const mallory = await rawAttacker(arena);
+      // A masked binary frame (mask key 0: the payload goes as is), written by hand under ws' framing.
+      const payload = Buffer.alloc(2000, Protocol.PING);
+      const frame = Buffer.concat([Buffer.from([0x82, 0x80 | 126, 2000 >> 8, 2000 & 0xff, 0, 0, 0, 0]), payload]);
+      const socket = (mallory.ws as unknown as { _socket: { write(b: Buffer): boolean } })._socket;
+      let closed = false;
+      void mallory.closed.then(() => (closed = true));
+      for (let i = 0; i < frame.length && !closed; i++) {
+        socket.write(frame.subarray(i, i + 1));
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      expect((await mallory.closed).code).toBe(1008);
+    },
+    20_000,
+  );
+
+  hostileCase(
+    get,
     "a peer that stops answering pings (HEARTBEAT_INTERVAL_MS 300, HEARTBEAT_MAX_MISSED 2)",
     "terminated within (2 + 1) × 300 ms",
     async () => {
