@@ -1,4 +1,4 @@
-import { CloseCode, Room, ServerError, type Client, type RoomException, type RoomMethodName } from "@colyseus/core";
+import { Room, ServerError, type Client, type RoomException, type RoomMethodName } from "@colyseus/core";
 import {
   AUTH_FAILED_CODE,
   ARENA_BOUNDS,
@@ -14,7 +14,6 @@ import {
   TICK_HZ,
   TickwireCloseCode,
   applyInput,
-  isFinalCloseCode,
   randomInt,
   seededRandom,
   type ArenaJoinOptions,
@@ -28,9 +27,10 @@ import { ChatModerator } from "../chat/ChatModerator.ts";
 import type { ArenaSettings, ChatSettings } from "../config.ts";
 import type { ServerLifecycle } from "../lifecycle/ServerLifecycle.ts";
 import type { Logger } from "../logger.ts";
-import { kickClient, wasKicked } from "../net/kick.ts";
+import { kickClient } from "../net/kick.ts";
 import { TokenBuckets } from "../net/rateLimits.ts";
 import { validated } from "../net/validated.ts";
+import { dropUnclaimedSeats, mayReconnect, releaseHeldSeat } from "./seats.ts";
 import { spawnPoint } from "./spawn.ts";
 
 /** `client.auth` is the identity the verified token carries (see `onAuth`). */
@@ -185,7 +185,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
   override onBeforeShutdown(): void {
     const notice = this.context.lifecycle.shutdownNotice ?? { reason: "shutdown", at: Date.now() };
     this.broadcast(ServerMessage.ServerShutdown, notice);
-    this.dropUnclaimedSeats();
+    dropUnclaimedSeats(this);
     super.onBeforeShutdown();
   }
 
@@ -232,7 +232,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
     for (const client of this.clients) {
       if (client.sessionId === sessionId) kickClient(client, TickwireCloseCode.Kicked, "kicked");
     }
-    this.releaseHeldSeat(sessionId);
+    releaseHeldSeat(this, sessionId);
   }
 
   /** One fixed step: each player consumes at most one buffered input. */
@@ -267,53 +267,6 @@ export class ArenaRoom extends Room<{ state: ArenaState; client: ArenaClient; in
   private reportFault(error: unknown, method: string): void {
     this.context.logger?.error({ err: error, roomId: this.roomId, method }, "room handler threw");
   }
-
-  /**
-   * A room disposes only once it has no clients, no seat reservations and no
-   * pending auto-dispose timer (Room#_disposeIfEmpty), and each reservation
-   * lives for `seatReservationTimeout` (15 s) and re-arms that timer for as
-   * long: one client that matchmade and never connected would hold the whole
-   * shutdown past its deadline (measured: the process hit the 8 s deadline).
-   * No seat can be claimed any more (upgrades are refused once shutdown
-   * begins), so they are dropped and core's own timer is re-armed at 0 s.
-   * Both live in core's private fields; test/hostile/shutdown.test.ts pins
-   * this behaviour.
-   */
-  private dropUnclaimedSeats(): void {
-    const core = this as unknown as {
-      _reservedSeats?: Record<string, unknown>;
-      resetAutoDisposeTimeout?: (seconds: number) => void;
-    };
-    // Seats being consumed by a joining client are non-enumerable, so Object.keys leaves them alone.
-    for (const sessionId of Object.keys(core._reservedSeats ?? {})) delete core._reservedSeats?.[sessionId];
-    core.resetAutoDisposeTimeout?.call(this, 0);
-  }
-
-  /**
-   * End a reconnection seat early (a moderator kicked a player who had
-   * dropped): rejecting core's pending reconnection runs onLeave as when the
-   * grace period ends. Core keeps them in a private map keyed by token.
-   */
-  private releaseHeldSeat(sessionId: string): void {
-    const core = this as unknown as { _reconnections?: Record<string, [string, { reject(reason?: unknown): void }]> };
-    for (const [heldSession, reconnection] of Object.values(core._reconnections ?? {})) {
-      if (heldSession === sessionId) reconnection.reject(new Error("kicked"));
-    }
-  }
-}
-
-/** Whether a dropped connection earns a reconnection seat. */
-function mayReconnect(client: ArenaClient, code: number | undefined): boolean {
-  // Shutdown: there is no room to come back to. 4002: core's own rate-limit
-  // or decode-error close (RoomMessages#onData). 44xx: the server's decision
-  // (isFinalCloseCode). A kicked socket: closed on purpose, whatever code the
-  // peer echoed (unknown message, frame flood, protocol violation, /kick).
-  return (
-    code !== CloseCode.SERVER_SHUTDOWN &&
-    code !== CloseCode.WITH_ERROR &&
-    !isFinalCloseCode(code) &&
-    !wasKicked(client.ref)
-  );
 }
 
 /** A room class bound to server-owned settings (one per server instance). */
