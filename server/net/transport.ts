@@ -59,7 +59,7 @@ type VerifyDone = (accept: boolean, code?: number, message?: string) => void;
  * - upgrade admission (`verifyClient`, which `ws` calls with the raw request
  *   and so the socket's peer address): Origin, per-IP request budget,
  *   per-IP concurrent connections, shutdown.
- * - per connection: the frame guard (rate, dispatch firewall) and the
+ * - per connection: the frame guard (rate, frame policy, dispatch firewall) and the
  *   slow-consumer cap.
  */
 export class GuardedTransport extends WebSocketTransport {
