@@ -1,51 +1,72 @@
 import "./polyfills.ts";
 import type { AddressInfo } from "node:net";
-import { defineRoom, defineServer } from "@colyseus/core";
-import { WebSocketTransport } from "@colyseus/ws-transport";
-import { ARENA_BOUNDS, RoomName } from "../shared/index.ts";
+import { defineRoom, defineServer, matchMaker } from "@colyseus/core";
+import { ARENA_BOUNDS, MoveInput, RoomName } from "../shared/index.ts";
 import type { Config } from "./config.ts";
-import { mountDebug } from "./http/debug.ts";
 import { TokenService, resolveSecret } from "./auth/TokenService.ts";
 import { mountGuestAuth } from "./auth/guestRoute.ts";
 import { mountClient } from "./http/client.ts";
+import { mountDebug } from "./http/debug.ts";
 import { mountHealth } from "./http/health.ts";
 import { mountMetrics } from "./http/metrics.ts";
 import { mountRoomList } from "./http/rooms.ts";
-import type { Logger } from "./logger.ts";
+import { ServerLifecycle } from "./lifecycle/ServerLifecycle.ts";
+import { colyseusLogger, createLogger, type Logger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./metrics/Metrics.ts";
+import { tickwireFramePolicy } from "./net/framePolicy.ts";
+import type { OriginPolicy } from "./net/originPolicy.ts";
+import { GuardedTransport } from "./net/transport.ts";
 import { configureArenaRoom } from "./rooms/ArenaRoom.ts";
+import type { PlayRoomContext } from "./rooms/PlayRoom.ts";
 import { configureWorldRoom } from "./rooms/WorldRoom.ts";
 
 export interface AppDeps {
+  /** Default: a pino logger at `config.logLevel`. */
   logger?: Logger;
   /** The rooms' clock (ms since the epoch); tests pass a controllable one. */
   now?: () => number;
 }
 
-function buildServer(config: Config, deps: AppDeps, metrics: Metrics, onClose: Array<() => Promise<void>>) {
+function buildServer(
+  config: Config,
+  { logger = createLogger(config.logLevel), now = Date.now }: AppDeps,
+  metrics: Metrics,
+  lifecycle: ServerLifecycle,
+  onClose: Array<() => Promise<void>>,
+) {
   const startedAt = Date.now();
-  const { logger } = deps;
   const { secret, generated } = resolveSecret(config.auth.secret);
   if (generated) {
-    logger?.warn("AUTH_SECRET is not set: using a random secret, so tokens will not survive a restart");
+    logger.warn("AUTH_SECRET is not set: using a random secret, so tokens will not survive a restart");
   }
   const tokens = new TokenService({ secret, ttlSeconds: config.auth.tokenTtlSeconds });
+  const transport = new GuardedTransport({
+    net: config.net,
+    production: config.production,
+    framePolicy: tickwireFramePolicy(MoveInput),
+    shuttingDown: () => lifecycle.shuttingDown,
+    logger,
+  });
+  restrictMatchmakingCors(transport.edge.origins);
+  // What every room type shares; each adds its own settings.
+  const shared: Omit<PlayRoomContext, "settings"> = {
+    chat: config.chat,
+    messagesPerSecond: config.net.maxMessagesPerSecond,
+    tokens,
+    logger,
+    metrics,
+    lifecycle,
+    now,
+  };
   const { world } = config;
-  const now = deps.now ?? Date.now;
   return defineServer({
     rooms: {
       [RoomName.Arena]: defineRoom(
-        configureArenaRoom({
-          settings: { ...config.arena, bounds: ARENA_BOUNDS },
-          chat: config.chat,
-          tokens,
-          logger,
-          metrics,
-          now,
-        }),
+        configureArenaRoom({ ...shared, settings: { ...config.arena, bounds: ARENA_BOUNDS } }),
       ),
       [RoomName.World]: defineRoom(
         configureWorldRoom({
+          ...shared,
           settings: {
             ...config.arena,
             maxClients: world.maxClients,
@@ -53,15 +74,10 @@ function buildServer(config: Config, deps: AppDeps, metrics: Metrics, onClose: A
             patchHz: world.patchHz,
           },
           interest: { enterRadius: world.viewRadius, leaveRadius: world.viewRadius + world.viewMargin },
-          chat: config.chat,
-          tokens,
-          logger,
-          metrics,
-          now,
         }),
       ),
     },
-    transport: new WebSocketTransport(),
+    transport,
     express: async (app) => {
       mountHealth(app, startedAt);
       mountMetrics(app, metrics.registry);
@@ -71,11 +87,28 @@ function buildServer(config: Config, deps: AppDeps, metrics: Metrics, onClose: A
       onClose.push(await mountClient(app, config.client.mode, config.client.dir, logger));
     },
     greet: false,
-    // Colyseus' own messages go through the same structured (and redacting) logger.
-    ...(deps.logger === undefined ? {} : { logger: deps.logger.child({ component: "colyseus" }) }),
+    // Colyseus' own messages go through the same structured (and redacting)
+    // logger, not the console. Capped: core logs client-triggered errors at error level (see colyseusLogger).
+    logger: colyseusLogger(logger.child({ component: "colyseus" })),
     // Signals are handled by server/index.ts, so tests and embedders own the process.
     gracefullyShutdown: false,
   });
+}
+
+/**
+ * Colyseus answers every HTTP request with CORS headers built from
+ * `controller.DEFAULT_CORS_HEADERS` (`Access-Control-Allow-Origin: *`) merged
+ * with `controller.getCorsHeaders()` (by default: echo any Origin, with
+ * credentials allowed). Only origins the policy admits are echoed now.
+ * `matchMaker.controller` is a process-wide singleton, like the matchmaker.
+ */
+function restrictMatchmakingCors(origins: OriginPolicy): void {
+  const defaults: Record<string, string> = matchMaker.controller.DEFAULT_CORS_HEADERS;
+  delete defaults["Access-Control-Allow-Origin"];
+  matchMaker.controller.getCorsHeaders = (headers: Headers): Record<string, string> => {
+    const allowed = origins.corsOrigin(headers.get("origin") ?? undefined, headers.get("host") ?? undefined);
+    return allowed === undefined ? { Vary: "Origin" } : { "Access-Control-Allow-Origin": allowed, Vary: "Origin" };
+  };
 }
 
 /** The server's type, for `new Client<TickwireServer>(url)` on the client side. */
@@ -84,10 +117,15 @@ export type TickwireServer = ReturnType<typeof buildServer>;
 export interface TickwireApp {
   readonly server: TickwireServer;
   readonly metrics: Metrics;
+  readonly transport: GuardedTransport;
+  readonly lifecycle: ServerLifecycle;
   /** Listen on `port` (0 = any free port); resolves with the bound port. */
   listen(port?: number, host?: string): Promise<number>;
-  /** Disconnect everyone, dispose rooms and close the listener. */
-  close(): Promise<void>;
+  /**
+   * Stop accepting joins and upgrades, tell every client ("server:shutdown"),
+   * disconnect them (4001), dispose the rooms and close the listener.
+   */
+  close(reason?: string): Promise<void>;
 }
 
 /**
@@ -97,18 +135,23 @@ export interface TickwireApp {
  */
 export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
   const metrics = createMetrics();
+  const lifecycle = new ServerLifecycle();
   const onClose: Array<() => Promise<void>> = [];
-  const server = buildServer(config, deps, metrics, onClose);
+  const server = buildServer(config, deps, metrics, lifecycle, onClose);
+  const transport = server.transport as GuardedTransport;
   return {
     server,
     metrics,
+    transport,
+    lifecycle,
     async listen(port = config.port, host = config.host) {
       await server.listen(port, host);
       const address = server.transport.server?.address() as AddressInfo | null;
       if (address === null || address === undefined) throw new Error("server is not listening");
       return address.port;
     },
-    async close() {
+    async close(reason = "shutdown") {
+      lifecycle.beginShutdown(reason);
       await server.gracefullyShutdown(false);
       await Promise.all(onClose.map((close) => close()));
       metrics.close();

@@ -1,6 +1,7 @@
 import "./polyfills.ts";
 import { createApp } from "./app.ts";
 import { ConfigError, parseConfig } from "./config.ts";
+import { installGracefulShutdown } from "./lifecycle/shutdown.ts";
 import { createLogger } from "./logger.ts";
 
 let config;
@@ -16,16 +17,7 @@ try {
 
 const logger = createLogger(config.logLevel);
 const app = createApp(config, { logger });
+installGracefulShutdown({ app, logger, timeoutSeconds: config.shutdownTimeoutSeconds });
 const port = await app.listen();
+// The bound port, not the configured one: with PORT=0 this line is how a supervisor (or a test) finds it.
 logger.info({ port, host: config.host }, "tickwire listening");
-
-let stopping = false;
-async function stop(signal: NodeJS.Signals): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, "shutting down");
-  await app.close();
-  process.exit(0);
-}
-process.once("SIGTERM", (s) => void stop(s));
-process.once("SIGINT", (s) => void stop(s));

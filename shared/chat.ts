@@ -89,6 +89,30 @@ export type SystemNotice =
   | (NoticeBase & { action: typeof SystemAction.Unmute; by: string })
   | (NoticeBase & { action: typeof SystemAction.Kick; by: string; reason?: string });
 
+/**
+ * What a client sends as message "chat:since" to receive the lines it missed
+ * (typically after an automatic reconnection): `afterId` is the id of the last
+ * line it has, 0 for "everything kept".
+ */
+export const ChatSince = z.object({ afterId: z.number().int().min(0) });
+export type ChatSince = z.input<typeof ChatSince>;
+
+/**
+ * The answer to "chat:since", sent to the requester only. Lines are oldest
+ * first, at most CHAT_REPLAY_PAGE of them, and only those the requester may
+ * see (never someone else's whisper). Lines can also arrive as live "chat"
+ * messages around the same time: merge by `id`.
+ */
+export interface ChatSinceReply {
+  /** The request's `afterId`, echoed. */
+  afterId: number;
+  lines: ChatLine[];
+  /** More lines follow the last one: ask again with its id. */
+  hasMore: boolean;
+  /** False when some lines after `afterId` are no longer kept (the log rolled over): those are lost to this client. */
+  complete: boolean;
+}
+
 export const ChatRejectReason = {
   /** Nothing printable left after cleaning. */
   Empty: "empty",

@@ -33,3 +33,5 @@ export const NAME_MAX_LENGTH = 16;
 export const CHAT_MAX_LENGTH = 280;
 /** Chat lines replayed to a joining client. */
 export const CHAT_HISTORY_SIZE = 50;
+/** Most lines in one "chat:since" answer (the client asks again for more). */
+export const CHAT_REPLAY_PAGE = 100;

@@ -21,6 +21,11 @@ export const Player = schema(
     y: position(),
     /** Colour wheel position, 0–255 mapped to 0–360°; fixed at spawn. */
     hue: t.uint8(),
+    /**
+     * False while the player's connection is lost and their seat is held for
+     * RECONNECT_GRACE_S; they are removed if they do not come back in time.
+     */
+    connected: t.boolean(),
   },
   "Player",
 );

@@ -72,13 +72,25 @@ export interface StartOptions {
  * Start a server under test as its own `node` process (pinned to one core
  * when possible) and resolve once it logs `{"msg":"tickwire listening","port":N}`.
  */
+/**
+ * Every bot connects from 127.0.0.1, so the per-IP limits that protect a
+ * public server (SECURITY.md: MAX_CONNECTIONS_PER_IP, HTTP_BURST,
+ * HTTP_RATE_PER_MIN) would refuse the load generator after a few dozen bots.
+ * A scenario's own env can still set them.
+ */
+const LOAD_GENERATOR_ALLOWANCE = {
+  MAX_CONNECTIONS_PER_IP: "100000",
+  HTTP_BURST: "1000000",
+  HTTP_RATE_PER_MIN: "60000000",
+};
+
 export async function startNodeServer(options: StartOptions): Promise<NodeProcess> {
   const args = ["--import", "tsx", ...(options.nodeArgs ?? []), options.script];
   const pinned = hasTaskset && cores >= 2;
   const node = pinned ? ["taskset", "-c", String(SERVER_CORE), process.execPath, ...args] : [process.execPath, ...args];
   const commandLine = priority ? ["nice", "-n", String(PRIORITY_NICE), ...node] : node;
   const child = spawn(commandLine[0] ?? process.execPath, commandLine.slice(1), {
-    env: { ...process.env, ...options.env },
+    env: { ...process.env, ...LOAD_GENERATOR_ALLOWANCE, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   live.add(child);

@@ -1,7 +1,7 @@
 import { CHAT_HISTORY_SIZE, ServerMessage, type ChatLine, type Player } from "../../shared/index.ts";
 import type { Logger } from "../logger.ts";
 import type { ArenaClient } from "../rooms/ArenaRoom.ts";
-import { ChatLog } from "./ChatLog.ts";
+import { CHAT_LOG_CAPACITY, ChatLog, type ChatReplay } from "./ChatLog.ts";
 import type { ChatEffect, ChatMember, ChatModerator } from "./ChatModerator.ts";
 
 /** What the chat needs from its room. */
@@ -25,13 +25,16 @@ export interface ChatHost {
  * on Colyseus clients (log, deliver, reject, kick). No rules live here.
  */
 export class ChatChannel {
-  private readonly log = new ChatLog();
+  private readonly log: ChatLog;
 
   constructor(
     private readonly host: ChatHost,
     private readonly moderator: ChatModerator,
     private readonly logger: Logger | undefined,
-  ) {}
+    logCapacity = CHAT_LOG_CAPACITY,
+  ) {
+    this.log = new ChatLog(logCapacity);
+  }
 
   /** A chat message from `client` (already shape-validated). */
   receive(client: ArenaClient, raw: string): void {
@@ -49,6 +52,11 @@ export class ChatChannel {
   /** Lines after `afterId` that `playerId` may see, for replay after a reconnect (see ChatLog.since). */
   since(afterId: number, playerId: string): { lines: ChatLine[]; complete: boolean } {
     return this.log.since(afterId, playerId);
+  }
+
+  /** One page of `since`, for the "chat:since" request (see ChatLog.replay). */
+  replay(afterId: number, playerId: string, limit: number): ChatReplay {
+    return this.log.replay(afterId, playerId, limit);
   }
 
   private apply(sender: ArenaClient, effect: ChatEffect): void {

@@ -1,7 +1,19 @@
 import type { ChatLine, UnnumberedChatLine } from "../../shared/index.ts";
 
-/** Lines kept per room: room lines for late joiners' history, and every line for replay after a reconnect. */
+/**
+ * Lines kept per room by default: room lines for late joiners' history, and
+ * every line for replay after a reconnect (CHAT_REPLAY_SIZE sets it).
+ */
 export const CHAT_LOG_CAPACITY = 200;
+
+/** One page of replay after a reconnect. */
+export interface ChatReplay {
+  lines: ChatLine[];
+  /** False when lines after `afterId` were already dropped from the log (missed for good). */
+  complete: boolean;
+  /** More visible lines follow the last one returned: ask again from its id. */
+  hasMore: boolean;
+}
 
 interface Entry {
   line: ChatLine;
@@ -48,9 +60,25 @@ export class ChatLog {
    * have already been dropped from the log (the client missed some for good).
    */
   since(afterId: number, playerId: string): { lines: ChatLine[]; complete: boolean } {
+    const { lines, complete } = this.replay(afterId, playerId, Infinity);
+    return { lines, complete };
+  }
+
+  /**
+   * `since`, at most `limit` lines at a time. Ids are consecutive (every line
+   * is appended), so the first line after `afterId` sits at a computed index:
+   * no scan of the older part of the log.
+   */
+  replay(afterId: number, playerId: string, limit: number): ChatReplay {
     const oldest = this.recent[0]?.line.id ?? this.nextId;
-    const lines = this.recent.filter((e) => e.line.id > afterId && visible(e, playerId)).map((e) => e.line);
-    return { lines, complete: afterId >= oldest - 1 };
+    const lines: ChatLine[] = [];
+    let index = Math.max(0, Math.min(this.recent.length, afterId - oldest + 1));
+    for (; index < this.recent.length && lines.length < limit; index++) {
+      const entry = this.recent[index]!;
+      if (visible(entry, playerId)) lines.push(entry.line);
+    }
+    const hasMore = this.recent.slice(index).some((entry) => visible(entry, playerId));
+    return { lines, complete: afterId >= oldest - 1, hasMore };
   }
 
   /** The id the next line will get (every id below it has been used). */

@@ -2,10 +2,13 @@ import { Room, ServerError, type Client, type RoomException, type RoomMethodName
 import type { Counter, Histogram } from "prom-client";
 import {
   AUTH_FAILED_CODE,
+  CHAT_REPLAY_PAGE,
   ChatSend,
+  ChatSince,
   ClientMessage,
   MoveInput,
   Player,
+  ProtocolErrorCode,
   ServerMessage,
   TICK_HZ,
   TickwireCloseCode,
@@ -25,10 +28,14 @@ import { AuthError, type TokenService } from "../auth/TokenService.ts";
 import { ChatChannel } from "../chat/ChatChannel.ts";
 import { ChatModerator } from "../chat/ChatModerator.ts";
 import type { ChatSettings } from "../config.ts";
+import type { ServerLifecycle } from "../lifecycle/ServerLifecycle.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics/Metrics.ts";
 import { clientMeter, meterClient, type ClientMeter } from "../metrics/meterClient.ts";
+import { kickClient } from "../net/kick.ts";
+import { TokenBuckets } from "../net/rateLimits.ts";
 import { validated } from "../net/validated.ts";
+import { dropUnclaimedSeats, mayReconnect, releaseHeldSeat } from "./seats.ts";
 import { spawnPoint } from "./spawn.ts";
 
 /** `client.auth` is the identity the verified token carries (see `verifyJoinToken`). */
@@ -47,6 +54,10 @@ export interface PlaySettings {
   bounds: WorldBounds;
   /** State patches per second; default TICK_HZ (one patch per simulation step). */
   patchHz?: number;
+  /** How long a dropped player keeps their place, in seconds (0 = no reconnection). */
+  reconnectGraceSeconds: number;
+  /** Chat lines kept per room for `chat:since` replay (≥ the 50 of `chat:history`). */
+  chatReplaySize: number;
 }
 
 /** What a configured room class carries; set by its `configure…Room`, never by join options. */
@@ -58,6 +69,9 @@ export interface PlayRoomContext {
   now: () => number;
   logger: Logger | undefined;
   metrics: Metrics | undefined;
+  /** The transport's per-connection frame rate (NetSettings.maxMessagesPerSecond). */
+  messagesPerSecond: number;
+  lifecycle: ServerLifecycle;
 }
 
 /** One player as a debug snapshot reports it (bench-only endpoint). */
@@ -79,6 +93,14 @@ export async function verifyJoinToken(tokens: TokenService, token: string): Prom
     throw error;
   }
 }
+
+/**
+ * "chat:since" answers can be 100 lines long: throttled per client so that a
+ * small request cannot be turned into a large stream of replies. A reconnect
+ * needs one request, a long outage a few pages.
+ */
+const CHAT_REPLAY_BURST = 5;
+const CHAT_REPLAY_PER_SECOND = 1;
 
 interface RoomMeters {
   client: ClientMeter;
@@ -116,10 +138,16 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
         this.meters?.chat.inc();
         this.chat.receive(client, text);
       },
-      (_client, type) => {
+      (client: PlayClient, type) => {
         this.meters?.chat.inc();
-        this.reject(type, "invalid_payload");
+        this.countInvalid(client, type);
       },
+    ),
+    [ClientMessage.ChatSince]: validated(
+      ClientMessage.ChatSince,
+      ChatSince,
+      (client: PlayClient, { afterId }) => this.replayChat(client, afterId),
+      (client: PlayClient, type) => this.countInvalid(client, type),
     ),
   };
 
@@ -136,12 +164,27 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     },
     new ChatModerator(this.context.chat, this.context.now),
     this.context.logger,
+    this.context.settings.chatReplaySize,
   );
+  private readonly replayBudget = new TokenBuckets({
+    ratePerSecond: CHAT_REPLAY_PER_SECOND,
+    burst: CHAT_REPLAY_BURST,
+    maxKeys: 4 * this.context.settings.maxClients,
+  });
+  /** Sessions whose connection dropped and whose seat is held for reconnection. */
+  private readonly dropped = new Set<string>();
   private meters: RoomMeters | undefined;
+  /** Payloads that failed validation, since the room was created (for logs and tests). */
+  invalidPayloads = 0;
 
   override onCreate(): void {
     const { settings } = this.context;
     this.maxClients = settings.maxClients;
+    // A backstop only: the transport's frame guard (server/net/frameGuard.ts)
+    // drops frames over `messagesPerSecond` and disconnects at twice that, so
+    // core's counter, which closes with 4002 on the first frame over, is never
+    // reached while the guard works.
+    this.maxMessagesPerSecond = 2 * this.context.messagesPerSecond + 1;
     this.random = seededRandom(settings.spawnSeed ?? Math.floor(Math.random() * 0xffffffff));
     this.patchRate = 1000 / (settings.patchHz ?? TICK_HZ);
     this.setFixedTimestep((ctx) => this.step(ctx.dt), TICK_HZ);
@@ -153,7 +196,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     this.onMessage("*", (client: PlayClient) => {
       this.meters?.unknown.inc();
       this.reject("unknown", "unknown_type");
-      client.leave(TickwireCloseCode.UnknownMessage, "unknown message type");
+      kickClient(client, TickwireCloseCode.UnknownMessage, "unknown message type");
     });
   }
 
@@ -173,35 +216,86 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     player.x = spawn.x;
     player.y = spawn.y;
     player.hue = randomInt(this.random, 0, 255);
+    player.connected = true;
     this.state.players.set(client.sessionId, player);
     this.onPlayerJoined(client, player);
-    if (this.meters !== undefined) {
-      meterClient(client, this.meters.client);
-      this.context.metrics?.clients.inc({ room: this.roomName });
-    }
+    this.attachMeters(client);
     client.send(ServerMessage.ChatHistory, this.chatHistoryFor(identity.playerId));
+  }
+
+  /**
+   * A connection lost without a goodbye (network cut, heartbeat timeout,
+   * slow-consumer cut-off): the player keeps their place, shown as
+   * disconnected, for RECONNECT_GRACE_S. Not after a shutdown, and not for a
+   * client closed on purpose: those go straight to `onLeave`.
+   */
+  override onDrop(client: PlayClient, code?: number): void {
+    const player = this.state.players.get(client.sessionId);
+    const grace = this.context.settings.reconnectGraceSeconds;
+    if (player === undefined || grace === 0 || !mayReconnect(client, code)) return;
+    player.connected = false;
+    this.dropped.add(client.sessionId);
+    this.context.metrics?.clients.dec({ room: this.roomName });
+    // Rejects when the grace period ends (then core calls onLeave) or when the
+    // room is disposing; neither is an error here.
+    this.allowReconnection(client, grace).catch(() => undefined);
+  }
+
+  /** The same session is back on a new connection (a new Client object): re-attach what is per connection. */
+  override onReconnect(client: PlayClient): void {
+    const player = this.state.players.get(client.sessionId);
+    this.dropped.delete(client.sessionId);
+    if (player === undefined) return;
+    player.connected = true;
+    this.onPlayerReconnected(client, player);
+    this.attachMeters(client);
   }
 
   override onLeave(client: PlayClient): void {
     this.onPlayerLeaving(client);
     this.state.players.delete(client.sessionId);
-    this.context.metrics?.clients.dec({ room: this.roomName });
+    this.replayBudget.forget(client.sessionId);
+    // A dropped session was already counted out when it dropped.
+    if (!this.dropped.delete(client.sessionId)) this.context.metrics?.clients.dec({ room: this.roomName });
+  }
+
+  /** Tell every client why the connection is about to close (4001), then let core disconnect them. */
+  override onBeforeShutdown(): void {
+    const notice = this.context.lifecycle.shutdownNotice ?? { reason: "shutdown", at: Date.now() };
+    this.broadcast(ServerMessage.ServerShutdown, notice);
+    dropUnclaimedSeats(this);
+    super.onBeforeShutdown();
   }
 
   override onDispose(): void {
     this.context.metrics?.rooms.dec({ room: this.roomName });
   }
 
+  /**
+   * Core wraps every lifecycle method, message handler, timestep and clock
+   * callback in a try that lands here (Room#registerUncaughtExceptionHandlers)
+   * because this method exists: a fault is logged with its room, and neither
+   * this room's next tick nor any other room is affected.
+   */
   override onUncaughtException(error: RoomException, methodName: RoomMethodName): void {
-    this.context.logger?.error({ err: error, roomId: this.roomId, method: methodName }, "room handler threw");
+    this.reportFault(error, methodName);
   }
 
+  /**
+   * Core runs this on a bare setInterval (Room#patchRate setter) with no
+   * try: a throw while encoding state, or in `onBeforePatch`, would end the
+   * process. Caught and reported like any other room fault; timed for /metrics.
+   */
   override broadcastPatch(): boolean {
-    if (this.meters === undefined) return super.broadcastPatch();
     const started = performance.now();
-    const sent = super.broadcastPatch();
-    this.meters.patch.observe((performance.now() - started) / 1000);
-    return sent;
+    try {
+      return super.broadcastPatch();
+    } catch (error) {
+      this.reportFault(error, "broadcastPatch");
+      return false;
+    } finally {
+      this.meters?.patch.observe((performance.now() - started) / 1000);
+    }
   }
 
   /** The players `sessionId` should have decoded, as the server holds them (bench-only debug endpoint). */
@@ -248,6 +342,9 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
   /** The player is in state; attach what this room type needs (e.g. a StateView). */
   protected onPlayerJoined(_client: PlayClient, _player: Player): void {}
 
+  /** The player's session came back on a new connection (after a drop). */
+  protected onPlayerReconnected(_client: PlayClient, _player: Player): void {}
+
   /** The player is about to be removed from state. */
   protected onPlayerLeaving(_client: PlayClient): void {}
 
@@ -270,12 +367,47 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
   /**
    * Close a session with Kicked. The reason is fixed and short: `ws` throws on
    * close reasons over 123 bytes (the moderator's reason is in the system line).
-   * 4401 is final (`isFinalCloseCode`): an onDrop must not hold a seat for it.
+   * Through `kickClient`, so onDrop holds no seat for it even when the peer
+   * never echoes the 4401 (then core reports 1006); a kicked player whose
+   * seat is already held for reconnection loses it too.
    */
   private kick(sessionId: string): void {
     for (const client of this.clients) {
-      if (client.sessionId === sessionId) client.leave(TickwireCloseCode.Kicked, "kicked");
+      if (client.sessionId === sessionId) kickClient(client, TickwireCloseCode.Kicked, "kicked");
     }
+    releaseHeldSeat(this, sessionId);
+  }
+
+  private replayChat(client: PlayClient, afterId: number): void {
+    if (!this.replayBudget.take(client.sessionId)) {
+      this.reject(ClientMessage.ChatSince, "rate_limited");
+      client.send(ServerMessage.Error, {
+        code: ProtocolErrorCode.RateLimited,
+        type: ClientMessage.ChatSince,
+        message: "too many chat:since requests; retry in a second",
+      });
+      return;
+    }
+    const playerId = client.auth?.playerId;
+    if (playerId === undefined) return;
+    const replay = this.chat.replay(afterId, playerId, CHAT_REPLAY_PAGE);
+    client.send(ServerMessage.ChatSince, { afterId, ...replay });
+  }
+
+  private countInvalid(client: PlayClient, type: string): void {
+    this.invalidPayloads++;
+    this.reject(type, "invalid_payload");
+    this.context.logger?.debug({ roomId: this.roomId, sessionId: client.sessionId, type }, "invalid payload");
+  }
+
+  private reportFault(error: unknown, method: string): void {
+    this.context.logger?.error({ err: error, roomId: this.roomId, method }, "room handler threw");
+  }
+
+  private attachMeters(client: PlayClient): void {
+    if (this.meters === undefined) return;
+    meterClient(client, this.meters.client);
+    this.context.metrics?.clients.inc({ room: this.roomName });
   }
 
   private reject(type: string, reason: string): void {

@@ -37,6 +37,13 @@ export class WorldRoom extends PlayRoom<WorldState> {
     this.interest.add(client.sessionId, player, client.view);
   }
 
+  /** A reconnected session is a new Client: give it a fresh view, filled from scratch by the grid. */
+  protected override onPlayerReconnected(client: PlayClient, player: Player): void {
+    this.interest.remove(client.sessionId);
+    client.view = new StateView();
+    this.interest.add(client.sessionId, player, client.view);
+  }
+
   protected override onPlayerLeaving(client: PlayClient): void {
     this.interest.remove(client.sessionId);
     // Frees the view's slot now; otherwise only a GC finaliser would (schema StateView.dispose).

@@ -15,12 +15,25 @@ export interface TestServer {
 export type TestServerOptions = ConfigOverrides & { deps?: AppDeps };
 
 /**
+ * Every test client connects from 127.0.0.1, so the per-IP limits would make
+ * tests that are not about them (65 joins in a row) depend on them. Those
+ * limits are lifted here unless a test sets them; the hostile suite does.
+ */
+const UNLIMITED_PER_IP = { maxConnectionsPerIp: 100_000, httpBurst: 1_000_000, httpRatePerMinute: 60_000_000 };
+
+/**
  * Boot the real app factory on a free port. `@colyseus/testing`'s own `boot()`
  * always binds 2568, which would collide between test files, so this listens on
  * port 0 and hands the harness the port it actually got.
  */
-export async function startTestServer({ deps, ...overrides }: TestServerOptions = {}): Promise<TestServer> {
-  const config = defaultConfig({ host: "127.0.0.1", logLevel: "silent", client: { mode: "none" }, ...overrides });
+export async function startTestServer({ deps, net, ...overrides }: TestServerOptions = {}): Promise<TestServer> {
+  const config = defaultConfig({
+    host: "127.0.0.1",
+    logLevel: "silent",
+    client: { mode: "none" },
+    ...overrides,
+    net: { ...UNLIMITED_PER_IP, ...net },
+  });
   const app = createApp(config, deps);
   const port = await app.listen(0, "127.0.0.1");
   // ColyseusTestServer builds its SDK URL from the server's protected `port`.

@@ -7,6 +7,7 @@ import { TokenService } from "../../server/auth/TokenService.ts";
 import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
 import { AUTH_FAILED_CODE, AuthFailure, Role, type GuestTokenResponse } from "../../shared/index.ts";
 import { guestClient, guestToken, joinArena, joinWith } from "../helpers/clients.ts";
+import { TcpProxy } from "../helpers/tcpProxy.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { unsignedToken } from "../helpers/tokens.ts";
 
@@ -174,6 +175,41 @@ describe("joining requires a valid token", () => {
     for (const secret of secrets) {
       expect(secret.length).toBeGreaterThan(8);
       expect(published).not.toContain(secret);
+    }
+  });
+
+  it("never puts reconnection tokens in state, broadcasts or logs, across a dropped connection", async () => {
+    const server = await ts.colyseus.createRoom<ArenaRoom>("arena", {});
+    const proxy = await TcpProxy.start(ts.port);
+    try {
+      const { identity } = await guestClient(ts, "Alice");
+      const client = new Client<TickwireServer>(`ws://127.0.0.1:${proxy.port}`);
+      client.auth.token = identity.token;
+      const alice = await joinWith(client, server.roomId);
+      const bob = await joinArena(ts, server.roomId, { name: "Bob" });
+      alice.room.reconnection.minUptime = 0;
+      const before = alice.room.reconnectionToken;
+      const reconnected = new Promise<void>((resolve) => alice.room.onReconnect.once(() => resolve()));
+      proxy.drop();
+      await reconnected;
+      const after = alice.room.reconnectionToken;
+      expect(after).not.toBe(before);
+      alice.room.send("chat", { text: "back" });
+      await bob.inbox.waitFor("chat", (l) => l.text === "back");
+      const published = [
+        JSON.stringify(server.state.toJSON()),
+        JSON.stringify(bob.room.state.toJSON()),
+        JSON.stringify(alice.inbox.received),
+        JSON.stringify(bob.inbox.received),
+        logLines.join("\n"),
+      ].join("\n");
+      for (const token of [before, after, bob.room.reconnectionToken]) {
+        const secret = token.split(":")[1] ?? "";
+        expect(secret.length).toBeGreaterThan(8);
+        expect(published).not.toContain(secret);
+      }
+    } finally {
+      await proxy.close();
     }
   });
 });

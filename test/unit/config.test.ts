@@ -17,20 +17,43 @@ const CHAT_DEFAULTS = {
 describe("parseConfig", () => {
   it("has laptop defaults", () => {
     expect(parseConfig({})).toEqual({
+      production: false,
       port: 2567,
       host: "0.0.0.0",
       logLevel: "info",
       client: { mode: "static", dir: "dist/client" },
-      arena: { maxClients: 64, spawnSeed: undefined, inputBufferSize: 8 },
       world: { size: 4000, maxClients: 2500, viewRadius: 400, viewMargin: 100, patchHz: 20 },
       debugEndpoints: false,
       auth: { secret: undefined, tokenTtlSeconds: 86_400 },
       chat: CHAT_DEFAULTS,
+      arena: {
+        maxClients: 64,
+        spawnSeed: undefined,
+        inputBufferSize: 8,
+        reconnectGraceSeconds: 20,
+        chatReplaySize: 200,
+      },
+      net: {
+        allowedOrigins: undefined,
+        trustedProxies: [],
+        maxPayloadBytes: 4096,
+        maxFragments: 16,
+        heartbeatIntervalMs: 3000,
+        heartbeatMaxMissed: 2,
+        maxMessagesPerSecond: 120,
+        maxBufferedBytes: 1_048_576,
+        maxConnectionsPerIp: 32,
+        httpRatePerMinute: 120,
+        httpBurst: 60,
+        matchmakeMaxBodyBytes: 4096,
+      },
+      shutdownTimeoutSeconds: 10,
     });
   });
 
   it("reads every variable", () => {
     const config = parseConfig({
+      NODE_ENV: "production",
       PORT: "3000",
       HOST: "127.0.0.1",
       LOG_LEVEL: "warn",
@@ -45,6 +68,21 @@ describe("parseConfig", () => {
       DEBUG_ENDPOINTS: "true",
       AUTH_SECRET: "k".repeat(32),
       AUTH_TOKEN_TTL_S: "600",
+      ALLOWED_ORIGINS: "https://play.example, https://beta.play.example:8443",
+      TRUSTED_PROXIES: "10.0.0.1,192.168.0.0/16, ::1",
+      MAX_PAYLOAD_BYTES: "2048",
+      MAX_FRAGMENTS: "4",
+      HEARTBEAT_INTERVAL_MS: "1000",
+      HEARTBEAT_MAX_MISSED: "3",
+      MAX_MESSAGES_PER_S: "30",
+      MAX_BUFFERED_BYTES: "65536",
+      MAX_CONNECTIONS_PER_IP: "8",
+      HTTP_RATE_PER_MIN: "30",
+      HTTP_BURST: "10",
+      MATCHMAKE_MAX_BODY_BYTES: "1024",
+      RECONNECT_GRACE_S: "5",
+      CHAT_REPLAY_SIZE: "200",
+      SHUTDOWN_TIMEOUT_S: "3",
       CHAT_RATE_BURST: "10",
       CHAT_RATE_REFILL_PER_S: "0.5",
       CHAT_FLOOD_REJECTIONS: "4",
@@ -59,11 +97,11 @@ describe("parseConfig", () => {
       CLIENT_DIR: "/srv/client",
     });
     expect(config).toEqual({
+      production: true,
       port: 3000,
       host: "127.0.0.1",
       logLevel: "warn",
       client: { mode: "none", dir: "/srv/client" },
-      arena: { maxClients: 10, spawnSeed: 1234, inputBufferSize: 4 },
       world: { size: 2000, maxClients: 300, viewRadius: 250, viewMargin: 50, patchHz: 10 },
       debugEndpoints: true,
       auth: { secret: "k".repeat(32), tokenTtlSeconds: 600 },
@@ -79,6 +117,22 @@ describe("parseConfig", () => {
         muteMaxMs: 1_800_000,
         wordList: ["darn", "heck"],
       },
+      arena: { maxClients: 10, spawnSeed: 1234, inputBufferSize: 4, reconnectGraceSeconds: 5, chatReplaySize: 200 },
+      net: {
+        allowedOrigins: ["https://play.example", "https://beta.play.example:8443"],
+        trustedProxies: ["10.0.0.1", "192.168.0.0/16", "::1"],
+        maxPayloadBytes: 2048,
+        maxFragments: 4,
+        heartbeatIntervalMs: 1000,
+        heartbeatMaxMissed: 3,
+        maxMessagesPerSecond: 30,
+        maxBufferedBytes: 65_536,
+        maxConnectionsPerIp: 8,
+        httpRatePerMinute: 30,
+        httpBurst: 10,
+        matchmakeMaxBodyBytes: 1024,
+      },
+      shutdownTimeoutSeconds: 3,
     });
   });
 
@@ -114,6 +168,13 @@ describe("parseConfig", () => {
 
   it("treats empty values as unset", () => {
     expect(parseConfig({ PORT: "", MAX_CLIENTS: "" }).port).toBe(2567);
+  });
+
+  it("refuses malformed origins and proxy addresses", () => {
+    expect(() => parseConfig({ ALLOWED_ORIGINS: "play.example" })).toThrowError(/ALLOWED_ORIGINS/);
+    expect(() => parseConfig({ ALLOWED_ORIGINS: "ftp://play.example" })).toThrowError(/ALLOWED_ORIGINS/);
+    expect(() => parseConfig({ TRUSTED_PROXIES: "10.0.0.0/33" })).toThrowError(/TRUSTED_PROXIES/);
+    expect(() => parseConfig({ TRUSTED_PROXIES: "proxy.internal" })).toThrowError(/TRUSTED_PROXIES/);
   });
 
   it("refuses a short AUTH_SECRET", () => {

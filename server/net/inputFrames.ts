@@ -1,0 +1,100 @@
+import type { Schema } from "@colyseus/schema";
+
+/**
+ * Structural check of input frame bodies against the room's input schema,
+ * before core's decoder sees them.
+ *
+ * Why not decode and catch: @colyseus/schema's Decoder does not throw on
+ * garbage; it writes to the console instead ("field not defined at …",
+ * "refId not found …", "definition mismatch": 2–4 unstructured lines per bad
+ * frame, measured), so every garbage input frame a client sends would become
+ * server log lines. Core then counts the frame as a received input.
+ *
+ * The wire format checked is what InputEncoder emits for a flat schema
+ * (measured with the SDK's encoder): a reliable body is zero or more
+ * `[op | fieldIndex][value]` where op is ADD (0x80) or REPLACE (0x00) and the
+ * value is the field's fixed wire width; an unreliable body is
+ * `[baseSeq][len][body]…` with msgpack-style unsigned numbers. Only
+ * `t.quantized()` fields have a fixed width, and they are all Tickwire's
+ * input has: any other field type refuses to build, so changing the input
+ * schema cannot silently weaken this check.
+ */
+export interface InputFrameCheck {
+  reliable(body: Uint8Array): boolean;
+  unreliable(body: Uint8Array): boolean;
+}
+
+const ADD = 0x80;
+const REPLACE = 0x00;
+const INDEX_MASK = 0x3f;
+
+interface FieldMetadata {
+  name: string;
+  type: unknown;
+}
+
+export function inputFrameCheck(schema: new () => Schema): InputFrameCheck {
+  const widths = fieldWidths(schema);
+  const reliable = (body: Uint8Array): boolean => {
+    let offset = 0;
+    while (offset < body.length) {
+      const op = body[offset]!;
+      const width = widths[op & INDEX_MASK];
+      if ((op & ~INDEX_MASK) !== ADD && (op & ~INDEX_MASK) !== REPLACE) return false;
+      if (width === undefined) return false;
+      offset += 1 + width;
+    }
+    return offset === body.length;
+  };
+  return {
+    reliable,
+    unreliable(body) {
+      const cursor = { offset: 0 };
+      if (readUnsigned(body, cursor) === undefined) return false; // base seq
+      while (cursor.offset < body.length) {
+        const length = readUnsigned(body, cursor);
+        if (length === undefined || cursor.offset + length > body.length) return false;
+        if (!reliable(body.subarray(cursor.offset, cursor.offset + length))) return false;
+        cursor.offset += length;
+      }
+      return true;
+    },
+  };
+}
+
+/** Wire width in bytes of each field, by field index. */
+function fieldWidths(schema: new () => Schema): number[] {
+  const metadata = (schema as unknown as Record<symbol, Record<number, FieldMetadata> | undefined>)[Symbol.metadata];
+  if (metadata === undefined) throw new Error("input schema has no metadata");
+  const widths: number[] = [];
+  for (let index = 0; metadata[index] !== undefined; index++) {
+    const field = metadata[index]!;
+    const bits = quantizedBits(field.type);
+    if (bits === undefined) {
+      throw new Error(`input field "${field.name}": only t.quantized() fields are checked; extend inputFrames.ts`);
+    }
+    widths[index] = bits / 8;
+  }
+  if (widths.length > INDEX_MASK + 1) throw new Error("input schema has too many fields");
+  return widths;
+}
+
+function quantizedBits(type: unknown): number | undefined {
+  if (typeof type !== "object" || type === null || !("quantized" in type)) return undefined;
+  const quantized = type.quantized;
+  if (typeof quantized !== "object" || quantized === null || !("bits" in quantized)) return undefined;
+  const bits = quantized.bits;
+  return bits === 8 || bits === 16 || bits === 32 ? bits : undefined;
+}
+
+/** A msgpack positive fixint, uint8, uint16 or uint32 (schema's `encode.number` for non-negative integers). */
+function readUnsigned(bytes: Uint8Array, cursor: { offset: number }): number | undefined {
+  const prefix = bytes[cursor.offset];
+  if (prefix === undefined) return undefined;
+  const width = prefix < 0x80 ? 0 : prefix === 0xcc ? 1 : prefix === 0xcd ? 2 : prefix === 0xce ? 4 : -1;
+  if (width < 0 || cursor.offset + 1 + width > bytes.length) return undefined;
+  let value = width === 0 ? prefix : 0;
+  for (let i = 0; i < width; i++) value += bytes[cursor.offset + 1 + i]! * 2 ** (8 * i);
+  cursor.offset += 1 + width;
+  return value;
+}

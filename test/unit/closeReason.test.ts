@@ -1,0 +1,41 @@
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { WebSocket, WebSocketServer } from "ws";
+import { kick } from "../../server/net/kick.ts";
+
+/**
+ * The reason ArenaRoom answers unknown types itself: core's fallback closes
+ * with `room onMessage for "<type>" not registered.` and `ws` throws on close
+ * reasons over 123 bytes, synchronously, inside the socket's data handler.
+ */
+let server: WebSocketServer | undefined;
+afterEach(() => server?.close());
+
+async function connectedPair(): Promise<{ serverSide: WebSocket; clientSide: WebSocket }> {
+  server = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  const clientSide = new WebSocket(`ws://127.0.0.1:${port}`);
+  const [serverSide] = (await once(server, "connection")) as [WebSocket];
+  await once(clientSide, "open");
+  return { serverSide, clientSide };
+}
+
+describe("close reasons", () => {
+  it("reproduces: ws throws RangeError on core's reason for a 100-character type", async () => {
+    const { serverSide } = await connectedPair();
+    const reason = `room onMessage for "${"x".repeat(100)}" not registered.`;
+    expect(Buffer.byteLength(reason)).toBeGreaterThan(123);
+    expect(() => serverSide.close(4002, reason)).toThrow(RangeError);
+  });
+
+  it("kick() truncates the reason to 123 bytes and closes cleanly", async () => {
+    const { serverSide, clientSide } = await connectedPair();
+    const closed = once(clientSide, "close") as Promise<[number, Buffer]>;
+    kick(serverSide, 4400, "é".repeat(200));
+    const [code, reason] = await closed;
+    expect(code).toBe(4400);
+    expect(reason.toString()).toBe("é".repeat(61));
+  });
+});

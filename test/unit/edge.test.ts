@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import { createClientIpResolver, limitKey, normalizeAddress } from "../../server/net/clientIp.ts";
+import { ConnectionLimits } from "../../server/net/connectionLimits.ts";
+import { truncateUtf8 } from "../../server/net/kick.ts";
+import { createOriginPolicy } from "../../server/net/originPolicy.ts";
+import { FrameRateLimit, TokenBuckets } from "../../server/net/rateLimits.ts";
+
+describe("client IP", () => {
+  const noProxy = createClientIpResolver([]);
+  const behindProxy = createClientIpResolver(["10.0.0.1", "192.168.0.0/16"]);
+
+  it("is the socket address when no proxy is trusted, whatever X-Forwarded-For says", () => {
+    expect(noProxy("203.0.113.7", "1.2.3.4")).toBe("203.0.113.7");
+    expect(noProxy("::ffff:203.0.113.7", undefined)).toBe("203.0.113.7");
+  });
+
+  it("reads X-Forwarded-For from a trusted proxy, right to left, skipping trusted hops", () => {
+    expect(behindProxy("10.0.0.1", "198.51.100.9")).toBe("198.51.100.9");
+    expect(behindProxy("10.0.0.1", "6.6.6.6, 198.51.100.9, 192.168.3.4")).toBe("198.51.100.9");
+    expect(behindProxy("10.0.0.1", ["6.6.6.6", "198.51.100.9"])).toBe("198.51.100.9");
+  });
+
+  it("ignores X-Forwarded-For from an untrusted peer", () => {
+    expect(behindProxy("203.0.113.7", "198.51.100.9")).toBe("203.0.113.7");
+  });
+
+  it("stops at a malformed hop, and falls back to the proxy when the header is absent", () => {
+    expect(behindProxy("10.0.0.1", "198.51.100.9, not-an-ip")).toBe("10.0.0.1");
+    expect(behindProxy("10.0.0.1", undefined)).toBe("10.0.0.1");
+  });
+
+  it("names a request without a peer address 'unknown'", () => {
+    expect(noProxy(undefined, undefined)).toBe("unknown");
+  });
+
+  it("keys IPv6 limits by /64", () => {
+    expect(limitKey("2001:db8:1:2:3:4:5:6")).toBe("2001:db8:1:2::/64");
+    expect(limitKey("2001:db8:1:2::9")).toBe("2001:db8:1:2::/64");
+    expect(limitKey("::1")).toBe("0:0:0:0::/64");
+    expect(limitKey("203.0.113.7")).toBe("203.0.113.7");
+    expect(normalizeAddress("2001:DB8::1")).toBe("2001:db8::1");
+  });
+});
+
+describe("origin policy", () => {
+  const dev = createOriginPolicy({ allowedOrigins: undefined, allowLocalhost: true });
+  const prod = createOriginPolicy({ allowedOrigins: undefined, allowLocalhost: false });
+  const listed = createOriginPolicy({ allowedOrigins: ["https://Play.Example:443"], allowLocalhost: true });
+
+  it("lets non-browser clients (no Origin) through", () => {
+    for (const policy of [dev, prod, listed]) expect(policy.allows(undefined, "game.example")).toBe(true);
+  });
+
+  it("by default allows the same origin, and localhost outside production", () => {
+    expect(dev.allows("https://game.example", "game.example")).toBe(true);
+    expect(dev.allows("http://localhost:5173", "game.example")).toBe(true);
+    expect(dev.allows("http://127.0.0.1:8080", "game.example")).toBe(true);
+    expect(prod.allows("https://game.example", "game.example")).toBe(true);
+    expect(prod.allows("http://localhost:5173", "game.example")).toBe(false);
+    expect(dev.allows("https://evil.example", "game.example")).toBe(false);
+  });
+
+  it("with ALLOWED_ORIGINS, allows exactly those (canonicalised)", () => {
+    expect(listed.allows("https://play.example", "anything")).toBe(true);
+    expect(listed.allows("https://play.example:8443", "play.example:8443")).toBe(false);
+    expect(listed.allows("http://localhost:5173", "localhost:5173")).toBe(false);
+  });
+
+  it('refuses "null" and non-http origins', () => {
+    expect(dev.allows("null", "game.example")).toBe(false);
+    expect(dev.allows("file:///x", "game.example")).toBe(false);
+    expect(dev.allows("chrome-extension://abc", "game.example")).toBe(false);
+  });
+
+  it("echoes only allowed origins for CORS", () => {
+    expect(dev.corsOrigin("https://game.example", "game.example")).toBe("https://game.example");
+    expect(dev.corsOrigin("https://evil.example", "game.example")).toBeUndefined();
+    expect(dev.corsOrigin(undefined, "game.example")).toBeUndefined();
+  });
+});
+
+describe("token buckets", () => {
+  it("allows a burst, then refills at the rate", () => {
+    let now = 0;
+    const buckets = new TokenBuckets({ ratePerSecond: 2, burst: 3, now: () => now });
+    expect([buckets.take("a"), buckets.take("a"), buckets.take("a"), buckets.take("a")]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
+    expect(buckets.retryAfterSeconds("a")).toBe(1);
+    expect(buckets.take("b")).toBe(true); // keys are independent
+    now += 500;
+    expect(buckets.take("a")).toBe(true);
+    expect(buckets.take("a")).toBe(false);
+  });
+
+  it("stays within maxKeys, forgetting full buckets first, then the idlest", () => {
+    let now = 0;
+    const buckets = new TokenBuckets({ ratePerSecond: 1, burst: 2, maxKeys: 10, now: () => now });
+    for (let i = 0; i < 100; i++) {
+      buckets.take(`k${i}`);
+      now += 1;
+    }
+    expect(buckets.size).toBeLessThanOrEqual(10);
+    expect(buckets.tokens("k99")).toBeLessThan(2); // the latest is still remembered
+  });
+});
+
+describe("frame rate", () => {
+  it("passes the rate, drops up to twice the rate, then kicks; a new second starts over", () => {
+    let now = 0;
+    const limit = new FrameRateLimit(3, () => now);
+    const verdicts = Array.from({ length: 7 }, () => limit.admit());
+    expect(verdicts).toEqual(["pass", "pass", "pass", "drop", "drop", "drop", "kick"]);
+    now += 1000;
+    expect(limit.admit()).toBe("pass");
+  });
+
+  it("flags the first dropped frame of a window only", () => {
+    const limit = new FrameRateLimit(1, () => 0);
+    limit.admit();
+    limit.admit();
+    expect(limit.firstDropInWindow).toBe(true);
+    limit.admit();
+    expect(limit.firstDropInWindow).toBe(false);
+  });
+});
+
+describe("connection limits", () => {
+  it("caps per IP and releases exactly once", () => {
+    const limits = new ConnectionLimits(2);
+    const first = limits.acquire("a");
+    const second = limits.acquire("a");
+    expect(limits.acquire("a")).toBeUndefined();
+    expect(limits.acquire("b")).toBeDefined();
+    first?.();
+    first?.();
+    expect(limits.count("a")).toBe(1);
+    expect(limits.acquire("a")).toBeDefined();
+    second?.();
+    expect(limits.total).toBe(2);
+  });
+});
+
+describe("close reasons", () => {
+  it("are cut to 123 bytes of UTF-8 without splitting a character", () => {
+    expect(truncateUtf8("short", 123)).toBe("short");
+    const cut = truncateUtf8("é".repeat(100), 123);
+    expect(Buffer.byteLength(cut)).toBe(122);
+    expect(cut).toBe("é".repeat(61));
+  });
+});

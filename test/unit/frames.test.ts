@@ -1,0 +1,106 @@
+import { Protocol } from "@colyseus/core";
+import { schema, t } from "@colyseus/schema";
+import { InputEncoder } from "@colyseus/schema/input";
+import { describe, expect, it } from "vitest";
+import { tickwireFramePolicy } from "../../server/net/framePolicy.ts";
+import { inputFrameCheck } from "../../server/net/inputFrames.ts";
+import { colyseusLogger, type Logger } from "../../server/logger.ts";
+import { MoveInput, TickwireCloseCode } from "../../shared/index.ts";
+
+describe("input frame check", () => {
+  const check = inputFrameCheck(MoveInput);
+
+  it("accepts whatever the SDK's encoder produces, reliable and unreliable", () => {
+    const reliable = new InputEncoder(new MoveInput());
+    const unreliable = new InputEncoder(new MoveInput(), { mode: "unreliable", historySize: 4 });
+    for (const [dx, dy] of [
+      [0, 0],
+      [1, 0],
+      [1, -1],
+      [-0.3, 0.7],
+      [-0.3, 0.7],
+      [0.25, -1],
+    ] as const) {
+      reliable.instance.dx = dx;
+      reliable.instance.dy = dy;
+      unreliable.instance.dx = dx;
+      unreliable.instance.dy = dy;
+      expect(check.reliable(reliable.encode())).toBe(true);
+      expect(check.unreliable(unreliable.encode())).toBe(true);
+    }
+  });
+
+  it.each([
+    ["an unknown field index", [0x82, 0, 0]],
+    ["a DELETE op", [0x40, 0, 0]],
+    ["a value cut short", [0x80, 0xff]],
+    ["trailing bytes", [0x80, 1, 2, 3]],
+  ])("refuses a reliable body with %s", (_label, body) => {
+    expect(check.reliable(Uint8Array.from(body))).toBe(false);
+  });
+
+  it.each([
+    ["no base seq", []],
+    ["a slot longer than the frame", [1, 9, 0x80, 0, 0]],
+    ["a malformed slot", [1, 2, 0x80, 0]],
+    ["a 64-bit length", [1, 0xcf, 0, 0, 0, 0, 0, 0, 0, 0]],
+  ])("refuses an unreliable body with %s", (_label, body) => {
+    expect(check.unreliable(Uint8Array.from(body))).toBe(false);
+  });
+
+  it("refuses to build for a field it cannot size", () => {
+    const Loose = schema({ dx: t.number() }, "Loose");
+    expect(() => inputFrameCheck(Loose)).toThrow(/only t.quantized/);
+  });
+});
+
+describe("frame policy", () => {
+  const policy = tickwireFramePolicy(MoveInput);
+  const frame = (...bytes: number[]) => Buffer.from(bytes);
+
+  it("passes the codes a client sends", () => {
+    for (const code of [Protocol.JOIN_ROOM, Protocol.LEAVE_ROOM, Protocol.PING, Protocol.ROOM_DATA]) {
+      expect(policy(frame(code), true)).toEqual({ ok: true });
+    }
+    expect(policy(frame(Protocol.ROOM_INPUT_RELIABLE, 0x80, 0, 0), true)).toEqual({ ok: true });
+  });
+
+  it.each([
+    ["a text frame", frame(Protocol.PING), false, 1003],
+    ["an empty frame", frame(), true, 1002],
+    ["an unknown code", frame(0x1f), true, 1002],
+    ["a server-to-client code", frame(Protocol.ROOM_STATE_PATCH), true, 1002],
+    ["a modifier bit", frame(0x80 | Protocol.ROOM_INPUT_RELIABLE), true, 1002],
+    ["a request", frame(Protocol.ROOM_REQUEST, 0, 0xa1, 0x78), true, TickwireCloseCode.UnknownMessage],
+    ["a malformed input", frame(Protocol.ROOM_INPUT_RELIABLE, 0x99), true, 1002],
+  ])("closes on %s", (_label, data, isBinary, code) => {
+    expect(policy(data, isBinary)).toMatchObject({ ok: false, code });
+  });
+});
+
+describe("Colyseus logger", () => {
+  it("caps warn and error lines per second and reports what it dropped", () => {
+    const lines: Array<[string, unknown]> = [];
+    const sink = {
+      warn: (a: unknown, b?: unknown) => lines.push(["warn", b ?? a]),
+      error: (a: unknown) => lines.push(["error", a]),
+      info: () => undefined,
+      debug: () => undefined,
+      trace: () => undefined,
+    } as unknown as Logger;
+    let now = 0;
+    const logger = colyseusLogger(sink, 3, () => now);
+    for (let i = 0; i < 10; i++) logger.error(`boom ${i}`);
+    expect(lines).toEqual([
+      ["error", "boom 0"],
+      ["error", "boom 1"],
+      ["error", "boom 2"],
+    ]);
+    now += 1000;
+    logger.error("later");
+    expect(lines.slice(3)).toEqual([
+      ["warn", "colyseus log lines suppressed (over the per-second cap)"],
+      ["error", "later"],
+    ]);
+  });
+});
