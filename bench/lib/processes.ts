@@ -81,7 +81,7 @@ export interface StartOptions {
 const LOAD_GENERATOR_ALLOWANCE = {
   MAX_CONNECTIONS_PER_IP: "100000",
   HTTP_BURST: "1000000",
-  HTTP_RATE_PER_MIN: "60000000",
+  HTTP_RATE_PER_MIN: "1000000",
 };
 
 export async function startNodeServer(options: StartOptions): Promise<NodeProcess> {
