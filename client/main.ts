@@ -41,11 +41,29 @@ async function play(request: JoinRequest): Promise<void> {
     chat: (line) => view?.chat.addLine(line),
     chatHistory: (lines) => view?.chat.addLines(lines),
     chatRejected: (rejection) => view?.chat.showRejection(rejection),
-    presence: (change, name) => view?.chat.addSystem(`${name} ${change === "joined" ? "joined" : "left"}.`),
+    chatReplay: (lines, complete) => {
+      view?.chat.addLines(lines);
+      if (!complete) view?.chat.addSystem("Some chat lines from while you were away are no longer available.");
+    },
+    presence: (change, name) => view?.chat.addSystem(presenceText(change, name)),
+    shutdown: () => view?.chat.addSystem("The server is restarting…"),
     ended: (end) => finish(end),
   });
   view = new GameView(session, () => void session.leave());
   view.show();
+}
+
+function presenceText(change: "joined" | "left" | "dropped" | "returned", name: string): string {
+  switch (change) {
+    case "joined":
+      return `${name} joined.`;
+    case "left":
+      return `${name} left.`;
+    case "dropped":
+      return `${name} lost their connection.`;
+    case "returned":
+      return `${name} is back.`;
+  }
 }
 
 function finish(end: SessionEnd): void {

@@ -1,6 +1,7 @@
 import { Callbacks, CloseCode, Predict, type Reconciler, type Room } from "@colyseus/sdk";
 import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
 import {
+  ClientMessage,
   MoveInput,
   ServerMessage,
   TickwireCloseCode,
@@ -8,7 +9,9 @@ import {
   type ArenaState,
   type ChatLine,
   type ChatRejected,
+  type ChatSinceReply,
   type Player,
+  type ServerShutdownNotice,
 } from "../../shared/index.ts";
 import { NetMetrics } from "./metrics.ts";
 
@@ -34,6 +37,8 @@ export interface RenderPlayer {
   serverX: number;
   serverY: number;
   self: boolean;
+  /** False while the player's connection is lost and the server holds their place. */
+  connected: boolean;
 }
 
 export interface SessionHandlers {
@@ -41,14 +46,24 @@ export interface SessionHandlers {
   chat(line: ChatLine): void;
   chatHistory(lines: ChatLine[]): void;
   chatRejected(rejection: ChatRejected): void;
-  /** A player appeared or left after we joined (for chat system lines). */
-  presence(change: "joined" | "left", name: string): void;
+  /** Lines missed while reconnecting; `complete` is false when some were no longer kept. */
+  chatReplay(lines: ChatLine[], complete: boolean): void;
+  /** A player appeared, left, lost their connection or got it back, after we joined (for chat system lines). */
+  presence(change: "joined" | "left" | "dropped" | "returned", name: string): void;
+  /** The server is going away; the connection closes next (4001). */
+  shutdown(notice: ServerShutdownNotice): void;
   ended(end: SessionEnd): void;
 }
 
 /** Remote players render ~100 ms in the past: two patches at 20 Hz, so jitter rarely starves interpolation. */
 export const INTERPOLATION_DELAY_MS = 100;
 const PING_INTERVAL_MS = 2000;
+/**
+ * The SDK does not reconnect a room younger than `minUptime` (default 5 s, to
+ * avoid loops against a server that refuses at once). A second is enough for
+ * that and lets a player whose network blips right after joining come back.
+ */
+const RECONNECT_MIN_UPTIME_MS = 1000;
 
 /**
  * One joined arena: wires the SDK's netcode (input handle, Predict with lerp
@@ -65,6 +80,8 @@ export class GameSession {
   private readonly pingTimer: ReturnType<typeof setInterval>;
   private readonly disposers: Array<() => void> = [];
   private initialised = false;
+  /** Highest chat line id received: what to ask for after a reconnection. */
+  private lastChatId = 0;
 
   constructor(
     readonly room: ArenaSdkRoom,
@@ -75,20 +92,38 @@ export class GameSession {
     this.predict = Predict.get(room, { mode: "lerp", delay: INTERPOLATION_DELAY_MS });
     this.disposers.push(this.predict.attachAll("players", { mode: "lerp", fields: ["x", "y"] }));
 
+    room.reconnection.minUptime = RECONNECT_MIN_UPTIME_MS;
+
     const callbacks = Callbacks.get(room);
     this.disposers.push(
       callbacks.onAdd("players", (player, sessionId) => {
         if (sessionId === room.sessionId) this.controlLocalPlayer(player);
         else if (this.initialised) handlers.presence("joined", player.name);
+        if (sessionId !== room.sessionId) {
+          this.disposers.push(
+            callbacks.listen(player, "connected", (now, before) => {
+              if (before === undefined || now === before) return;
+              handlers.presence(now ? "returned" : "dropped", player.name);
+            }),
+          );
+        }
       }),
       callbacks.onRemove("players", (player, sessionId) => {
         if (sessionId !== room.sessionId) handlers.presence("left", player.name);
       }),
     );
 
-    room.onMessage(ServerMessage.Chat, (line) => handlers.chat(line));
-    room.onMessage(ServerMessage.ChatHistory, (lines) => handlers.chatHistory(lines));
+    room.onMessage(ServerMessage.Chat, (line) => {
+      this.sawChat([line]);
+      handlers.chat(line);
+    });
+    room.onMessage(ServerMessage.ChatHistory, (lines) => {
+      this.sawChat(lines);
+      handlers.chatHistory(lines);
+    });
+    room.onMessage(ServerMessage.ChatSince, (reply) => this.replayed(reply));
     room.onMessage(ServerMessage.ChatRejected, (rejection) => handlers.chatRejected(rejection));
+    room.onMessage(ServerMessage.ServerShutdown, (notice) => handlers.shutdown(notice));
     room.onMessage(ServerMessage.Error, (error) => console.warn("server rejected a message:", error));
 
     room.onStateChange(() => {
@@ -101,7 +136,11 @@ export class GameSession {
       this.metrics.patched(this.now());
     });
     room.onDrop(() => this.setState("reconnecting"));
-    room.onReconnect(() => this.setState("connected"));
+    room.onReconnect(() => {
+      this.setState("connected");
+      // Lines said while we were away: the server replays what this player may see.
+      this.room.send(ClientMessage.ChatSince, { afterId: this.lastChatId });
+    });
     room.onLeave((code, reason) => {
       this.setState("disconnected");
       this.dispose();
@@ -165,6 +204,7 @@ export class GameSession {
         serverX: player.x,
         serverY: player.y,
         self: sessionId === this.room.sessionId,
+        connected: player.connected,
       });
     });
     return list;
@@ -176,6 +216,17 @@ export class GameSession {
 
   async leave(): Promise<void> {
     await this.room.leave(true);
+  }
+
+  private sawChat(lines: readonly ChatLine[]): void {
+    for (const line of lines) this.lastChatId = Math.max(this.lastChatId, line.id);
+  }
+
+  private replayed(reply: ChatSinceReply): void {
+    this.sawChat(reply.lines);
+    this.handlers.chatReplay(reply.lines, reply.complete);
+    // A long outage comes back in pages.
+    if (reply.hasMore) this.room.send(ClientMessage.ChatSince, { afterId: this.lastChatId });
   }
 
   private controlLocalPlayer(player: Player): void {

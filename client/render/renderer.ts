@@ -60,7 +60,8 @@ export class ArenaRenderer {
       const hue = Math.round((player.hue / 256) * 360);
       ctx.beginPath();
       ctx.arc(p.x, p.y, radius, 0, Math.PI * 2);
-      ctx.fillStyle = `hsl(${hue} 70% 55%)`;
+      // A player whose connection dropped keeps their place, greyed, until they return or time out.
+      ctx.fillStyle = player.connected ? `hsl(${hue} 70% 55%)` : `hsl(${hue} 10% 35%)`;
       ctx.fill();
       if (player.self) {
         ctx.lineWidth = Math.max(2, radius * 0.25);
@@ -73,7 +74,11 @@ export class ArenaRenderer {
         ctx.stroke();
       }
       ctx.fillStyle = player.self ? "#ffffff" : "#cfd6e2";
-      const label = player.self ? `${player.name} (you)` : player.name;
+      const label = player.self
+        ? `${player.name} (you)`
+        : player.connected
+          ? player.name
+          : `${player.name} (disconnected)`;
       // Above the disc, unless that would leave the canvas (a player hugging the top wall).
       const above = p.y - radius - 4 - fontSize > 0;
       ctx.textBaseline = above ? "bottom" : "top";

@@ -35,8 +35,9 @@ export class Hud {
     this.connection.dataset.state = state;
   }
 
-  /** Called every frame; repaints text at most 4 times a second. */
+  /** Called every frame: the connection state at once, the figures at most 4 times a second. */
   update(now: number, state: ConnectionState, snapshot: NetSnapshot, players: number): void {
+    if (this.connection.dataset.state !== state) this.setConnection(state);
     if (now - this.lastDraw < 250) return;
     this.lastDraw = now;
     const text = hudText(state, snapshot, players);

@@ -20,10 +20,19 @@ export class TcpProxy {
   /** Server-side sockets left dangling by `sever()`, destroyed on `close()`. */
   private readonly orphans: Socket[] = [];
   private readonly server: Server;
+  private refusing = false;
   port = 0;
 
   private constructor(targetPort: number) {
-    this.server = createServer((client) => this.relay(client, connect(targetPort, "127.0.0.1")));
+    this.server = createServer((client) => {
+      if (this.refusing) client.destroy();
+      else this.relay(client, connect(targetPort, "127.0.0.1"));
+    });
+  }
+
+  /** While on, new connections are dropped at once (the network is still down); open ones are untouched. */
+  refuse(on: boolean): void {
+    this.refusing = on;
   }
 
   static async start(targetPort: number): Promise<TcpProxy> {
