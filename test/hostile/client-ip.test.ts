@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect } from "vitest";
+import { describe, expect } from "vitest";
 import { matchmake, RawClient, UpgradeRefused } from "../helpers/rawClient.ts";
-import { fromIp, hostileCase, startHostileArena, type HostileArena } from "./harness.ts";
+import { fromIp, hostileCase, useHostileArena } from "./harness.ts";
 
 /**
  * The client IP comes from the socket: with no TRUSTED_PROXIES, an
@@ -8,22 +8,14 @@ import { fromIp, hostileCase, startHostileArena, type HostileArena } from "./har
  * per-IP budget. (With a trusted proxy, the other hostile files depend on
  * the header being honoured: each of their cases attacks from its own.)
  */
-let arena: HostileArena;
-const get = () => arena;
-
-beforeAll(async () => {
-  arena = await startHostileArena({ net: { trustedProxies: [] } });
-});
-afterAll(async () => {
-  await arena.close();
-});
+const get = useHostileArena({ net: { trustedProxies: [] } });
 
 describe("client IP without trusted proxies", () => {
   hostileCase(
     get,
     "33 WebSockets from 127.0.0.1, each claiming a different X-Forwarded-For",
     "all counted as 127.0.0.1: refused with 429 once 32 are open (the 2 honest players included)",
-    async () => {
+    async (arena) => {
       const cap = arena.net.maxConnectionsPerIp;
       const sockets: RawClient[] = [];
       let refusedAt: number | undefined;
@@ -49,7 +41,7 @@ describe("client IP without trusted proxies", () => {
     get,
     "matchmaking requests claiming X-Forwarded-For 10.9.8.7",
     "charged to 127.0.0.1, not to 10.9.8.7",
-    async () => {
+    async (arena) => {
       const requests = arena.ts.app.transport.edge.requests;
       const before = requests.tokens("127.0.0.1");
       for (let i = 0; i < 10; i++) {

@@ -1,11 +1,11 @@
-import { Writable } from "node:stream";
-import { pino } from "pino";
-import { expect, it } from "vitest";
+import { matchMaker } from "@colyseus/core";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { TokenService } from "../../server/auth/TokenService.ts";
 import { defaultConfig, type NetSettings } from "../../server/config.ts";
 import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
 import { MoveInput, Role } from "../../shared/index.ts";
 import { joinArena, untilPatched, type ArenaPlayer } from "../helpers/clients.ts";
+import { captureLogs } from "../helpers/logs.ts";
 import { RawClient } from "../helpers/rawClient.ts";
 import { startTestServer, type TestServer, type TestServerOptions } from "../helpers/server.ts";
 
@@ -42,13 +42,7 @@ export interface LogLine {
 }
 
 export async function startHostileArena(overrides: TestServerOptions = {}): Promise<HostileArena> {
-  const logs: LogLine[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split("\n")) if (line !== "") logs.push(JSON.parse(line) as LogLine);
-      done();
-    },
-  });
+  const captured = captureLogs("debug");
   const net: NetSettings = { ...defaultConfig().net, trustedProxies: ["127.0.0.1"], ...HEARTBEAT, ...overrides.net };
   const ts = await startTestServer({
     ...overrides,
@@ -57,7 +51,7 @@ export async function startHostileArena(overrides: TestServerOptions = {}): Prom
     // honest players' steady chatter and the per-case probes.
     chat: { rateBurst: 10_000, rateRefillPerSecond: 1000, ...overrides.chat },
     net,
-    deps: { logger: pino({ level: "debug" }, sink) },
+    deps: { logger: captured.logger },
   });
   const room = await ts.colyseus.createRoom<ArenaRoom>("arena", {});
   const honest: [HonestPlayer, HonestPlayer] = [
@@ -69,7 +63,9 @@ export async function startHostileArena(overrides: TestServerOptions = {}): Prom
     ts,
     room,
     honest,
-    logs,
+    get logs() {
+      return captured.lines.map((line) => JSON.parse(line) as LogLine);
+    },
     net,
     async close() {
       for (const player of honest) player.stop();
@@ -118,6 +114,31 @@ let probes = 0;
  * Both honest players still get patches (each sees the other move) and chat
  * (a fresh line from each reaches the other).
  */
+/**
+ * One shared hostile arena for a test file: started before its cases,
+ * closed after them. Returns a getter, since the arena exists only once
+ * `beforeAll` has run.
+ */
+export function useHostileArena(overrides: TestServerOptions = {}): () => HostileArena {
+  let arena: HostileArena | undefined;
+  beforeAll(async () => {
+    arena = await startHostileArena(overrides);
+  });
+  afterAll(async () => {
+    await arena?.close();
+  });
+  return () => {
+    if (arena === undefined) throw new Error("the hostile arena is not started yet");
+    return arena;
+  };
+}
+
+/** Seats the arena's room holds (connected, joining or reserved), as the matchmaker lists them. */
+export async function seatsHeld(arena: HostileArena): Promise<number> {
+  const [listing] = await matchMaker.query({ roomId: arena.room.roomId });
+  return listing?.clients ?? 0;
+}
+
 export async function expectHonestPlayersServed(arena: HostileArena): Promise<void> {
   const [a, b] = arena.honest;
   for (const [from, to] of [
@@ -144,13 +165,13 @@ export function hostileCase(
   arena: () => HostileArena,
   input: string,
   outcome: string,
-  body: () => Promise<void>,
+  body: (arena: HostileArena) => Promise<void>,
   timeoutMs?: number,
 ): void {
   it(
     `${input} → ${outcome}`,
     async () => {
-      await body();
+      await body(arena());
       await expectHonestPlayersServed(arena());
     },
     timeoutMs,

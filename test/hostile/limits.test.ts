@@ -1,46 +1,24 @@
 import { request } from "node:http";
-import { matchMaker } from "@colyseus/core";
 import { until } from "../helpers/until.ts";
-import { afterAll, beforeAll, describe, expect } from "vitest";
+import { describe, expect } from "vitest";
 import { TickwireCloseCode } from "../../shared/index.ts";
 import { matchmake, RawClient, UpgradeRefused } from "../helpers/rawClient.ts";
-import {
-  attackerIp,
-  fromIp,
-  hostileCase,
-  mintToken,
-  rawAttacker,
-  startHostileArena,
-  type HostileArena,
-} from "./harness.ts";
+import { attackerIp, fromIp, hostileCase, mintToken, rawAttacker, seatsHeld, useHostileArena } from "./harness.ts";
 
 /**
  * Per-IP limits (requests, connections), matchmaking body size, slow
  * consumers, and what a kicked or dropped connection is owed.
  */
-let arena: HostileArena;
-const get = () => arena;
-
-beforeAll(async () => {
-  arena = await startHostileArena();
-});
-afterAll(async () => {
-  await arena.close();
-});
-
-async function seatsHeld(): Promise<number> {
-  const [listing] = await matchMaker.query({ roomId: arena.room.roomId });
-  return listing?.clients ?? 0;
-}
+const get = useHostileArena();
 
 describe("per-IP request budget (HTTP_BURST 60, HTTP_RATE_PER_MIN 120)", () => {
   hostileCase(
     get,
     "70 matchmaking requests from one IP at once, then a real join",
     "the first 60 answered, the rest and the join get 429 with Retry-After and no seat; another IP is unaffected",
-    async () => {
+    async (arena) => {
       const ip = attackerIp();
-      const seatsBefore = await seatsHeld();
+      const seatsBefore = await seatsHeld(arena);
       // Without a token: each costs a request and is refused by onAuth (525) before any seat.
       const statuses = await Promise.all(
         Array.from(
@@ -59,7 +37,7 @@ describe("per-IP request budget (HTTP_BURST 60, HTTP_RATE_PER_MIN 120)", () => {
       expect(refused.status).toBe(429);
       expect(refused.body).toEqual({ error: "rate_limited" });
       expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-      expect(await seatsHeld()).toBe(seatsBefore);
+      expect(await seatsHeld(arena)).toBe(seatsBefore);
       // Someone else is not paying for it.
       const other = await fetch(`${arena.ts.httpUrl}/auth/guest`, {
         method: "POST",
@@ -74,7 +52,7 @@ describe("per-IP request budget (HTTP_BURST 60, HTTP_RATE_PER_MIN 120)", () => {
     get,
     "61 WebSocket upgrades from one IP, one after another",
     "the 61st refused with HTTP 429",
-    async () => {
+    async (arena) => {
       const ip = attackerIp();
       for (let i = 0; i < arena.net.httpBurst; i++) {
         const socket = RawClient.connect(`ws://127.0.0.1:${arena.ts.port}/`, fromIp(ip));
@@ -93,7 +71,7 @@ describe("per-IP connections (MAX_CONNECTIONS_PER_IP 32)", () => {
     get,
     "33 simultaneous WebSockets from one IP",
     "the 33rd refused with HTTP 429; the slots come back when the sockets close",
-    async () => {
+    async (arena) => {
       const ip = attackerIp();
       const cap = arena.net.maxConnectionsPerIp;
       // The transport's latency-check path (no room) holds a socket for a second: enough to hold 32 at once.
@@ -113,19 +91,19 @@ describe("per-IP connections (MAX_CONNECTIONS_PER_IP 32)", () => {
 });
 
 describe("matchmaking body (MATCHMAKE_MAX_BODY_BYTES 4096)", () => {
-  hostileCase(get, "a 5000-byte matchmaking body", "413, no seat", async () => {
-    const seatsBefore = await seatsHeld();
+  hostileCase(get, "a 5000-byte matchmaking body", "413, no seat", async (arena) => {
+    const seatsBefore = await seatsHeld(arena);
     const answer = await matchmake(arena.ts, "joinOrCreate", "arena", {
       token: await mintToken(),
       headers: fromIp(attackerIp()),
       body: JSON.stringify({ pad: "x".repeat(5000) }),
     });
     expect(answer.status).toBe(413);
-    expect(await seatsHeld()).toBe(seatsBefore);
+    expect(await seatsHeld(arena)).toBe(seatsBefore);
   });
 
-  hostileCase(get, "a chunked matchmaking body with no Content-Length", "411, no seat", async () => {
-    const seatsBefore = await seatsHeld();
+  hostileCase(get, "a chunked matchmaking body with no Content-Length", "411, no seat", async (arena) => {
+    const seatsBefore = await seatsHeld(arena);
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(
         {
@@ -145,7 +123,7 @@ describe("matchmaking body (MATCHMAKE_MAX_BODY_BYTES 4096)", () => {
       req.end("}");
     });
     expect(status).toBe(411);
-    expect(await seatsHeld()).toBe(seatsBefore);
+    expect(await seatsHeld(arena)).toBe(seatsBefore);
   });
 });
 
@@ -154,7 +132,7 @@ describe("slow consumer (MAX_BUFFERED_BYTES 1 MiB)", () => {
     get,
     "a client that stops reading while the room has 8 MiB to send it",
     "cut off once its queue passes 1 MiB (peer sees 1006); its queue never grows past cap + one message",
-    async () => {
+    async (arena) => {
       const mallory = await rawAttacker(arena);
       const server = arena.room.clients.get(mallory.seat?.sessionId ?? "");
       if (server === undefined) throw new Error("Mallory is not in the room");
@@ -191,7 +169,7 @@ describe("what a closed connection is owed (RECONNECT_GRACE_S 20)", () => {
     get,
     "a client kicked for an unknown message type, then reconnecting with its token",
     "removed from state at once, reconnection refused",
-    async () => {
+    async (arena) => {
       const mallory = await rawAttacker(arena);
       const sessionId = mallory.seat?.sessionId ?? "";
       mallory.sendMessage("teleport", { x: 0 });
@@ -205,7 +183,7 @@ describe("what a closed connection is owed (RECONNECT_GRACE_S 20)", () => {
     get,
     "a client whose TCP connection is destroyed, then reconnecting with its token",
     "kept in state as disconnected, then restored as connected, same session",
-    async () => {
+    async (arena) => {
       const ip = attackerIp();
       const alice = await rawAttacker(arena, ip);
       const sessionId = alice.seat?.sessionId ?? "";

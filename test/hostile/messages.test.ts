@@ -1,30 +1,22 @@
 import { Protocol } from "@colyseus/core";
-import { afterAll, beforeAll, describe, expect } from "vitest";
+import { describe, expect } from "vitest";
 import { ProtocolErrorCode, TickwireCloseCode } from "../../shared/index.ts";
 import { encodeFrame, encodeRoomData } from "../helpers/rawClient.ts";
-import { hostileCase, rawAttacker, startHostileArena, type HostileArena } from "./harness.ts";
+import { hostileCase, rawAttacker, useHostileArena } from "./harness.ts";
 
 /**
  * Well-framed messages with hostile content: wrong shapes, unknown types,
  * floods. Each case joins a raw client and says what it sends and what the
  * server must do.
  */
-let arena: HostileArena;
-const get = () => arena;
-
-beforeAll(async () => {
-  arena = await startHostileArena();
-});
-afterAll(async () => {
-  await arena.close();
-});
+const get = useHostileArena();
 
 describe("payload validation", () => {
   hostileCase(
     get,
     'a "chat" whose text is a number, then a valid "chat"',
     'typed "error" invalid_payload, counted, connection kept, room keeps ticking',
-    async () => {
+    async (arena) => {
       const mallory = await rawAttacker(arena);
       const invalidBefore = arena.room.invalidPayloads;
       const tickBefore = arena.room.clock.elapsedTime;
@@ -42,17 +34,22 @@ describe("payload validation", () => {
     },
   );
 
-  hostileCase(get, '"chat:since" with afterId -1, 1.5 and "0"', "one typed error each, connection kept", async () => {
-    const mallory = await rawAttacker(arena);
-    for (const afterId of [-1, 1.5, "0"]) mallory.sendMessage("chat:since", { afterId });
-    mallory.sendMessage("chat:since", { afterId: 0 });
-    await mallory.waitForMessage("chat:since");
-    expect(mallory.all("error").filter((e) => e.type === "chat:since")).toHaveLength(3);
-    expect(mallory.isOpen).toBe(true);
-    mallory.close();
-  });
+  hostileCase(
+    get,
+    '"chat:since" with afterId -1, 1.5 and "0"',
+    "one typed error each, connection kept",
+    async (arena) => {
+      const mallory = await rawAttacker(arena);
+      for (const afterId of [-1, 1.5, "0"]) mallory.sendMessage("chat:since", { afterId });
+      mallory.sendMessage("chat:since", { afterId: 0 });
+      await mallory.waitForMessage("chat:since");
+      expect(mallory.all("error").filter((e) => e.type === "chat:since")).toHaveLength(3);
+      expect(mallory.isOpen).toBe(true);
+      mallory.close();
+    },
+  );
 
-  hostileCase(get, '"chat" with no payload at all', "typed error, connection kept", async () => {
+  hostileCase(get, '"chat" with no payload at all', "typed error, connection kept", async (arena) => {
     const mallory = await rawAttacker(arena);
     mallory.send(encodeRoomData("chat"));
     expect(await mallory.waitForMessage("error")).toMatchObject({ code: "invalid_payload", type: "chat" });
@@ -71,7 +68,7 @@ describe("unknown message types", () => {
     ["the numeric type 7", 7],
   ];
   for (const [label, type] of names) {
-    hostileCase(get, `ROOM_DATA with ${label}`, "only the sender closed, with 4400", async () => {
+    hostileCase(get, `ROOM_DATA with ${label}`, "only the sender closed, with 4400", async (arena) => {
       const mallory = await rawAttacker(arena);
       mallory.sendMessage(type, { x: 1 });
       const closed = await mallory.closed;
@@ -79,7 +76,7 @@ describe("unknown message types", () => {
     });
   }
 
-  hostileCase(get, 'ROOM_DATA_BYTES with the type "__proto__"', "closed with 4400", async () => {
+  hostileCase(get, 'ROOM_DATA_BYTES with the type "__proto__"', "closed with 4400", async (arena) => {
     const mallory = await rawAttacker(arena);
     mallory.send(Buffer.concat([encodeFrame(Protocol.ROOM_DATA_BYTES, "__proto__"), Buffer.from([1, 2, 3])]));
     expect((await mallory.closed).code).toBe(TickwireCloseCode.UnknownMessage);
@@ -91,7 +88,7 @@ describe("per-client message rate (MAX_MESSAGES_PER_S = 120)", () => {
     get,
     "a burst of 1.5 × the rate (180 pings) in one second",
     'frames over 120 dropped, one typed "error" rate_limited, connection kept',
-    async () => {
+    async (arena) => {
       const mallory = await rawAttacker(arena);
       const rate = arena.net.maxMessagesPerSecond;
       const pongsBefore = countPongs(mallory.frames);
@@ -106,7 +103,7 @@ describe("per-client message rate (MAX_MESSAGES_PER_S = 120)", () => {
     },
   );
 
-  hostileCase(get, "a flood of 3 × the rate (360 pings) in one second", "closed with 4429", async () => {
+  hostileCase(get, "a flood of 3 × the rate (360 pings) in one second", "closed with 4429", async (arena) => {
     const mallory = await rawAttacker(arena);
     for (let i = 0; i < arena.net.maxMessagesPerSecond * 3; i++) mallory.send(Buffer.from([Protocol.PING]));
     expect(await mallory.closed).toEqual({ code: TickwireCloseCode.RateLimited, reason: "rate limit exceeded" });
@@ -116,7 +113,7 @@ describe("per-client message rate (MAX_MESSAGES_PER_S = 120)", () => {
     get,
     '"chat:since" 10 times at once (replay budget: 5, then 1/s)',
     "5 answers, 5 typed rate_limited errors",
-    async () => {
+    async (arena) => {
       const mallory = await rawAttacker(arena);
       for (let i = 0; i < 10; i++) mallory.sendMessage("chat:since", { afterId: 0 });
       mallory.sendMessage("chat", { text: "barrier" });

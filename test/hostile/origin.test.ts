@@ -1,7 +1,6 @@
-import { matchMaker } from "@colyseus/core";
-import { afterAll, beforeAll, describe, expect } from "vitest";
+import { describe, expect } from "vitest";
 import { matchmake, RawClient, UpgradeRefused } from "../helpers/rawClient.ts";
-import { attackerIp, fromIp, hostileCase, mintToken, startHostileArena, type HostileArena } from "./harness.ts";
+import { attackerIp, fromIp, hostileCase, mintToken, seatsHeld, useHostileArena } from "./harness.ts";
 
 /**
  * Origin allow-list, configured as in production: ALLOWED_ORIGINS =
@@ -10,24 +9,11 @@ import { attackerIp, fromIp, hostileCase, mintToken, startHostileArena, type Hos
  */
 const ALLOWED = "https://play.example";
 const FOREIGN = "https://evil.example";
-let arena: HostileArena;
-const get = () => arena;
-
-beforeAll(async () => {
-  arena = await startHostileArena({ net: { allowedOrigins: [ALLOWED] } });
-});
-afterAll(async () => {
-  await arena.close();
-});
-
-async function seatsHeld(): Promise<number> {
-  const [listing] = await matchMaker.query({ roomId: arena.room.roomId });
-  return listing?.clients ?? 0;
-}
+const get = useHostileArena({ net: { allowedOrigins: [ALLOWED] } });
 
 describe("Origin allow-list", () => {
-  hostileCase(get, `matchmaking from Origin ${FOREIGN} with a valid token`, "403, no seat", async () => {
-    const seatsBefore = await seatsHeld();
+  hostileCase(get, `matchmaking from Origin ${FOREIGN} with a valid token`, "403, no seat", async (arena) => {
+    const seatsBefore = await seatsHeld(arena);
     const answer = await matchmake(arena.ts, "joinOrCreate", "arena", {
       token: await mintToken(),
       headers: { origin: FOREIGN, ...fromIp(attackerIp()) },
@@ -35,10 +21,10 @@ describe("Origin allow-list", () => {
     expect(answer.status).toBe(403);
     expect(answer.body).toEqual({ error: "origin_forbidden" });
     expect(answer.headers.get("access-control-allow-origin")).toBeNull();
-    expect(await seatsHeld()).toBe(seatsBefore);
+    expect(await seatsHeld(arena)).toBe(seatsBefore);
   });
 
-  hostileCase(get, `a CORS preflight from ${FOREIGN}`, "403 without Access-Control-Allow-Origin", async () => {
+  hostileCase(get, `a CORS preflight from ${FOREIGN}`, "403 without Access-Control-Allow-Origin", async (arena) => {
     const response = await fetch(`${arena.ts.httpUrl}/matchmake/joinOrCreate/arena`, {
       method: "OPTIONS",
       headers: { origin: FOREIGN, "access-control-request-method": "POST", ...fromIp(attackerIp()) },
@@ -51,7 +37,7 @@ describe("Origin allow-list", () => {
     get,
     `a WebSocket upgrade from ${FOREIGN} holding a valid seat reservation`,
     "403; the seat is never taken",
-    async () => {
+    async (arena) => {
       const ip = attackerIp();
       const seat = await matchmake(arena.ts, "joinById", arena.room.roomId, {
         token: await mintToken(),
@@ -64,7 +50,7 @@ describe("Origin allow-list", () => {
     },
   );
 
-  hostileCase(get, 'Origin "null" (sandboxed iframe, file://)', "403 on matchmaking and upgrade", async () => {
+  hostileCase(get, 'Origin "null" (sandboxed iframe, file://)', "403 on matchmaking and upgrade", async (arena) => {
     const ip = attackerIp();
     const answer = await matchmake(arena.ts, "joinOrCreate", "arena", { headers: { origin: "null", ...fromIp(ip) } });
     expect(answer.status).toBe(403);
@@ -72,18 +58,23 @@ describe("Origin allow-list", () => {
     await expect(socket.opened()).rejects.toEqual(new UpgradeRefused(403));
   });
 
-  hostileCase(get, "a localhost page when ALLOWED_ORIGINS is set", "403 (the list replaces the default)", async () => {
-    const answer = await matchmake(arena.ts, "joinOrCreate", "arena", {
-      headers: { origin: "http://localhost:5173", ...fromIp(attackerIp()) },
-    });
-    expect(answer.status).toBe(403);
-  });
+  hostileCase(
+    get,
+    "a localhost page when ALLOWED_ORIGINS is set",
+    "403 (the list replaces the default)",
+    async (arena) => {
+      const answer = await matchmake(arena.ts, "joinOrCreate", "arena", {
+        headers: { origin: "http://localhost:5173", ...fromIp(attackerIp()) },
+      });
+      expect(answer.status).toBe(403);
+    },
+  );
 
   hostileCase(
     get,
     `matchmaking and upgrade from the allowed ${ALLOWED}`,
     "joined, and CORS echoes exactly that origin",
-    async () => {
+    async (arena) => {
       const ip = attackerIp();
       const preflight = await fetch(`${arena.ts.httpUrl}/matchmake/joinById/${arena.room.roomId}`, {
         method: "OPTIONS",

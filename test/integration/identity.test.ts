@@ -1,33 +1,37 @@
-import { Writable } from "node:stream";
 import { Client, MatchMakeError } from "@colyseus/sdk";
 import type { TickwireServer } from "../../server/app.ts";
-import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TokenService } from "../../server/auth/TokenService.ts";
 import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
 import { AUTH_FAILED_CODE, AuthFailure, Role, type GuestTokenResponse } from "../../shared/index.ts";
-import { guestClient, guestToken, joinArena, joinWith } from "../helpers/clients.ts";
+import { guestClient, guestToken, joinArena, joinWith, type ArenaPlayer } from "../helpers/clients.ts";
+import { captureLogs } from "../helpers/logs.ts";
 import { TcpProxy } from "../helpers/tcpProxy.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { unsignedToken } from "../helpers/tokens.ts";
 
 const SECRET = "integration-test-secret-0123456789abcdef";
-const logLines: string[] = [];
+const logs = captureLogs("trace");
+const logLines = logs.lines;
 let ts: TestServer;
 
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logLines.push(chunk.toString());
-      done();
-    },
-  });
   ts = await startTestServer({
     auth: { secret: SECRET },
     arena: { maxClients: 2 },
-    deps: { logger: pino({ level: "trace" }, sink) },
+    deps: { logger: logs.logger },
   });
 });
+
+/** Everything a player, another player or an operator could read: both sides' state, every message, every log line. */
+function published(server: ArenaRoom, players: Array<Pick<ArenaPlayer, "room" | "inbox">>): string {
+  return [
+    JSON.stringify(server.state.toJSON()),
+    ...players.map((p) => JSON.stringify(p.room.state.toJSON())),
+    ...players.map((p) => JSON.stringify(p.inbox.received)),
+    logLines.join("\n"),
+  ].join("\n");
+}
 afterEach(async () => {
   await ts.colyseus.cleanup();
 });
@@ -164,17 +168,11 @@ describe("joining requires a valid token", () => {
       bob.room.reconnectionToken,
       SECRET,
     ];
-    const published = [
-      JSON.stringify(server.state.toJSON()),
-      JSON.stringify(bob.room.state.toJSON()),
-      JSON.stringify(alice.inbox.received),
-      JSON.stringify(bob.inbox.received),
-      logLines.join("\n"),
-    ].join("\n");
+    const everything = published(server, [alice, bob]);
     expect(logLines.length).toBeGreaterThan(0);
     for (const secret of secrets) {
       expect(secret.length).toBeGreaterThan(8);
-      expect(published).not.toContain(secret);
+      expect(everything).not.toContain(secret);
     }
   });
 
@@ -196,17 +194,11 @@ describe("joining requires a valid token", () => {
       expect(after).not.toBe(before);
       alice.room.send("chat", { text: "back" });
       await bob.inbox.waitFor("chat", (l) => l.text === "back");
-      const published = [
-        JSON.stringify(server.state.toJSON()),
-        JSON.stringify(bob.room.state.toJSON()),
-        JSON.stringify(alice.inbox.received),
-        JSON.stringify(bob.inbox.received),
-        logLines.join("\n"),
-      ].join("\n");
+      const everything = published(server, [alice, bob]);
       for (const token of [before, after, bob.room.reconnectionToken]) {
         const secret = token.split(":")[1] ?? "";
         expect(secret.length).toBeGreaterThan(8);
-        expect(published).not.toContain(secret);
+        expect(everything).not.toContain(secret);
       }
     } finally {
       await proxy.close();

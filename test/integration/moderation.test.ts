@@ -1,29 +1,23 @@
-import { Writable } from "node:stream";
-import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
 import { TickwireCloseCode, type ChatLine, type GuestTokenResponse } from "../../shared/index.ts";
 import { closed, joinArena, joinWith, untilPatched, type ArenaPlayer } from "../helpers/clients.ts";
 import { joinAsRole } from "../helpers/operators.ts";
+import { captureLogs } from "../helpers/logs.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
 const SECRET = "moderation-test-secret-0123456789abcdef";
 /** The rooms' clock: frozen unless a test moves it, so no token refills behind a test's back. */
 const clock = { now: 0 };
-const logLines: string[] = [];
+const logs = captureLogs("info");
+const logLines = logs.lines;
 let ts: TestServer;
 
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logLines.push(chunk.toString());
-      done();
-    },
-  });
   ts = await startTestServer({
     auth: { secret: SECRET },
     chat: { wordList: ["darn"] },
-    deps: { now: () => clock.now, logger: pino({ level: "info" }, sink) },
+    deps: { now: () => clock.now, logger: logs.logger },
   });
 });
 beforeEach(() => {
