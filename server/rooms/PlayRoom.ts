@@ -13,7 +13,6 @@ import {
   TICK_HZ,
   TickwireCloseCode,
   applyInput,
-  randomInt,
   seededRandom,
   type ArenaJoinOptions,
   type ArenaState,
@@ -100,6 +99,8 @@ export async function verifyJoinToken(tokens: TokenService, token: string): Prom
  * needs one request, a long outage a few pages.
  */
 const CHAT_REPLAY_BURST = 5;
+/** 1/φ of a turn: the golden angle (≈ 222.5°). */
+const GOLDEN_TURN = (Math.sqrt(5) - 1) / 2;
 const CHAT_REPLAY_PER_SECOND = 1;
 
 interface RoomMeters {
@@ -152,6 +153,8 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
   };
 
   private random: Random = Math.random;
+  /** Position on the colour wheel of the last player to join, in turns (0–1). */
+  private hueTurn = 0;
   private stepsRun = 0;
   private readonly chat = new ChatChannel(
     {
@@ -186,6 +189,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     // reached while the guard works.
     this.maxMessagesPerSecond = 2 * this.context.messagesPerSecond + 1;
     this.random = seededRandom(settings.spawnSeed ?? Math.floor(Math.random() * 0xffffffff));
+    this.hueTurn = this.random();
     this.patchRate = 1000 / (settings.patchHz ?? TICK_HZ);
     this.setFixedTimestep((ctx) => this.step(ctx.dt), TICK_HZ);
     this.meters = this.createMeters();
@@ -215,7 +219,10 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     const spawn = spawnPoint(this.random, this.context.settings.bounds);
     player.x = spawn.x;
     player.y = spawn.y;
-    player.hue = randomInt(this.random, 0, 255);
+    // Golden-angle steps from a random start: consecutive players get colours
+    // far apart on the wheel, where independent random hues often clump.
+    this.hueTurn = (this.hueTurn + GOLDEN_TURN) % 1;
+    player.hue = Math.floor(this.hueTurn * 256);
     player.connected = true;
     this.state.players.set(client.sessionId, player);
     this.onPlayerJoined(client, player);
