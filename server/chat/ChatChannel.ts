@@ -1,4 +1,10 @@
-import { CHAT_HISTORY_SIZE, ServerMessage, type ChatLine, type Player } from "../../shared/index.ts";
+import {
+  CHAT_HISTORY_SIZE,
+  ServerMessage,
+  type ChatLine,
+  type Player,
+  type UnnumberedChatLine,
+} from "../../shared/index.ts";
 import type { Logger } from "../logger.ts";
 import type { ArenaClient } from "../rooms/ArenaRoom.ts";
 import { CHAT_LOG_CAPACITY, ChatLog, type ChatReplay } from "./ChatLog.ts";
@@ -18,6 +24,13 @@ export interface ChatHost {
   kick(sessionId: string): void;
   /** A line or command was refused (for the operators' metrics). */
   rejected?(reason: string): void;
+  /**
+   * Who may see a line the moderator posted to the whole room: null for
+   * everyone, or the player ids that can (the world room's local chat: the
+   * sender and the players in their view at the time). The answer is logged
+   * with the line, so history and replay show it to exactly the same players.
+   */
+  roomLineAudience?(line: UnnumberedChatLine): readonly string[] | null;
 }
 
 /**
@@ -66,12 +79,13 @@ export class ChatChannel {
         sender.send(ServerMessage.ChatRejected, effect.rejection);
         return;
       case "post": {
-        const line = this.log.append(effect.line, effect.audience);
-        if (effect.audience === null) {
+        const audienceIds = effect.audience ?? this.host.roomLineAudience?.(effect.line) ?? null;
+        const line = this.log.append(effect.line, audienceIds);
+        if (audienceIds === null) {
           this.host.broadcast(line);
           return;
         }
-        const audience = new Set(effect.audience);
+        const audience = new Set(audienceIds);
         for (const client of this.host.clients()) {
           const playerId = client.auth?.playerId;
           if (playerId !== undefined && audience.has(playerId)) client.send(ServerMessage.Chat, line);

@@ -16,7 +16,7 @@ import {
   seededRandom,
   type ArenaJoinOptions,
   type ArenaState,
-  type ChatLine,
+  type UnnumberedChatLine,
   type PlayerIdentity,
   type Random,
   type ServerMessages,
@@ -161,7 +161,8 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
       roomId: () => this.roomId,
       players: () => this.state.players,
       clients: () => this.clients,
-      broadcast: (line) => this.deliverChat(line),
+      broadcast: (line) => this.broadcast(ServerMessage.Chat, line),
+      roomLineAudience: (line) => this.roomLineAudience(line),
       kick: (sessionId) => this.kick(sessionId),
       rejected: (reason) => this.reject(ClientMessage.Chat, reason),
     },
@@ -227,7 +228,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     this.state.players.set(client.sessionId, player);
     this.onPlayerJoined(client, player);
     this.attachMeters(client);
-    client.send(ServerMessage.ChatHistory, this.chatHistoryFor(identity.playerId));
+    client.send(ServerMessage.ChatHistory, this.chat.historyFor(identity.playerId));
   }
 
   /**
@@ -336,14 +337,12 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     return this.stepsRun;
   }
 
-  /** Deliver a chat line meant for everyone (whispers go to their audience directly). */
-  protected deliverChat(line: ChatLine): void {
-    this.broadcast(ServerMessage.Chat, line);
-  }
-
-  /** The chat:history a joining player gets: the last lines they may see. */
-  protected chatHistoryFor(playerId: string): ChatLine[] {
-    return this.chat.historyFor(playerId);
+  /**
+   * Who may see a line said to the room (player ids), or null for everyone.
+   * The arena shows everyone everything; the world keeps chat local.
+   */
+  protected roomLineAudience(_line: UnnumberedChatLine): readonly string[] | null {
+    return null;
   }
 
   /** The player is in state; attach what this room type needs (e.g. a StateView). */

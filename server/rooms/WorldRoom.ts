@@ -1,12 +1,5 @@
 import { StateView } from "@colyseus/schema";
-import {
-  ChatKind,
-  ServerMessage,
-  WorldState,
-  type ChatLine,
-  type Player,
-  type PlayerIdentity,
-} from "../../shared/index.ts";
+import { ChatKind, WorldState, type Player, type PlayerIdentity, type UnnumberedChatLine } from "../../shared/index.ts";
 import { InterestGrid, type InterestOptions } from "../systems/InterestGrid.ts";
 import { PlayRoom, verifyJoinToken, type PlayClient, type PlayRoomContext } from "./PlayRoom.ts";
 
@@ -56,22 +49,21 @@ export class WorldRoom extends PlayRoom<WorldState> {
 
   /**
    * Local chat: a player's line reaches the sender and the players in the
-   * sender's view; system lines (moderation) still reach everyone. Room-wide
+   * sender's view (system lines, moderation, still reach everyone). Room-wide
    * chat would cost every client bytes in proportion to the room's population
    * (measured at 1,000 bots chatting every ~30 s: 33 lines/s to every client,
    * more socket writes than the state patches themselves), which is what area
-   * of interest exists to avoid.
+   * of interest exists to avoid. The audience is logged with the line, so
+   * chat:history and chat:since replay never show a far-away line either.
    */
-  protected override deliverChat(line: ChatLine): void {
-    if (line.kind === ChatKind.System) return super.deliverChat(line);
-    for (const id of [line.from, ...this.interest.visibleTo(line.from)]) {
-      this.clients.getById(id)?.send(ServerMessage.Chat, line);
+  protected override roomLineAudience(line: UnnumberedChatLine): readonly string[] | null {
+    if (line.kind === ChatKind.System) return null;
+    const ids: string[] = [];
+    for (const sessionId of [line.from, ...this.interest.visibleTo(line.from)]) {
+      const player = this.state.players.get(sessionId);
+      if (player !== undefined) ids.push(player.id);
     }
-  }
-
-  /** Local chat has no room-wide history: a joining player would read lines said far away. */
-  protected override chatHistoryFor(): ChatLine[] {
-    return [];
+    return ids;
   }
 
   protected override visibleTo(sessionId: string): Iterable<string> {

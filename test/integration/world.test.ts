@@ -171,6 +171,13 @@ describe("world area of interest", () => {
     expect(bob.inbox.all("chat").map((l) => l.text)).toEqual(["near", "after"]);
     expect(carol.inbox.all("chat").map((l) => l.text)).toEqual(["far"]);
     expect(await carol.inbox.waitFor("chat:history")).toEqual([]);
+    // Replay (after a reconnect) and history follow the same audience: never a far-away line.
+    bob.room.send("chat:since", { afterId: 0 });
+    expect((await bob.inbox.waitFor("chat:since")).lines.map((l) => l.text)).toEqual(["near", "after"]);
+    carol.room.send("chat:since", { afterId: 0 });
+    expect((await carol.inbox.waitFor("chat:since")).lines.map((l) => l.text)).toEqual(["far"]);
+    const dave = await joinArena(ts, server.roomId, { name: "Dave" });
+    expect(await dave.inbox.waitFor("chat:history")).toEqual([]);
   });
 
   it("refuses a join without a token, as the arena does", async () => {
