@@ -37,6 +37,7 @@ export interface RenderPlayer {
   serverX: number;
   serverY: number;
   self: boolean;
+  role: string;
   /** False while the player's connection is lost and the server holds their place. */
   connected: boolean;
 }
@@ -204,6 +205,7 @@ export class GameSession {
         serverX: player.x,
         serverY: player.y,
         self: sessionId === this.room.sessionId,
+        role: player.role,
         connected: player.connected,
       });
     });

@@ -3,6 +3,8 @@ import type { RenderPlayer } from "../net/session.ts";
 import { fitWorld, toScreen, type Viewport } from "./viewport.ts";
 
 const GRID_STEP = 100;
+/** Moderators and admins carry a mark next to their name, so a look-alike name cannot pass for one. */
+const ROLE_MARK: Readonly<Record<string, string>> = { moderator: " ★mod", admin: " ★admin" };
 
 /**
  * Draws the arena on a canvas that fills the window, scaled to fit the world
@@ -74,11 +76,8 @@ export class ArenaRenderer {
         ctx.stroke();
       }
       ctx.fillStyle = player.self ? "#ffffff" : "#cfd6e2";
-      const label = player.self
-        ? `${player.name} (you)`
-        : player.connected
-          ? player.name
-          : `${player.name} (disconnected)`;
+      const status = player.self ? " (you)" : player.connected ? "" : " (disconnected)";
+      const label = `${player.name}${ROLE_MARK[player.role] ?? ""}${status}`;
       // Above the disc, unless that would leave the canvas (a player hugging the top wall).
       const above = p.y - radius - 4 - fontSize > 0;
       ctx.textBaseline = above ? "bottom" : "top";

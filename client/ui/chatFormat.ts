@@ -1,4 +1,4 @@
-import { CHAT_COMMANDS, NAME_QUOTING_HINT, type ChatLine, type ChatRejected } from "../../shared/index.ts";
+import { CHAT_COMMANDS, NAME_QUOTING_HINT, type ChatLine, type ChatRejected, type Role } from "../../shared/index.ts";
 
 /** What the chat panel draws for one line. Every field is plain text: the panel sets textContent only. */
 export interface ChatEntry {
@@ -7,8 +7,10 @@ export interface ChatEntry {
   kind: "chat" | "whisper" | "system" | "help";
   time: string;
   name?: string;
-  /** e.g. "to Bob" / "from Alice" for whispers. */
+  /** e.g. "to Bob" / "whispers" for whispers. */
   tag?: string;
+  /** The sender's role when it is not "player", so an impostor's name cannot pass for a moderator's. */
+  badge?: Exclude<Role, "player">;
   text: string;
 }
 
@@ -21,8 +23,14 @@ export function clockTime(at: number): string {
  * Turn a server chat line into a panel entry, by its `kind` (never by name:
  * a player may call themselves "System"). `self` is the local sessionId.
  */
-export function entryFromLine(line: ChatLine, self: string): ChatEntry {
-  const base = { key: `s${line.id}`, time: clockTime(line.at), text: line.text };
+export function entryFromLine(
+  line: ChatLine,
+  self: string,
+  roleOf: (sessionId: string) => Role | undefined = () => undefined,
+): ChatEntry {
+  const role = roleOf(line.from);
+  const badge = role === undefined || role === "player" ? {} : { badge: role };
+  const base = { key: `s${line.id}`, time: clockTime(line.at), text: line.text, ...badge };
   switch (line.kind) {
     case "system":
       return { ...base, kind: "system" };

@@ -1,4 +1,4 @@
-import type { ChatLine, ChatRejected } from "../../shared/index.ts";
+import type { ChatLine, ChatRejected, Role } from "../../shared/index.ts";
 import { ChatBook, HELP_TEXT, entryFromLine, rejectionText, type ChatEntry } from "./chatFormat.ts";
 import { byId, el } from "./dom.ts";
 
@@ -18,6 +18,7 @@ export class ChatPanel {
   constructor(
     private readonly send: (text: string) => void,
     private readonly self: () => string,
+    private readonly roleOf: (sessionId: string) => Role | undefined = () => undefined,
   ) {
     const { signal } = this.abort;
     this.form.addEventListener(
@@ -59,18 +60,14 @@ export class ChatPanel {
     this.abort.abort();
   }
 
-  /** Highest server line id shown (to ask for missed lines after a reconnect). */
-  get lastId(): number {
-    return this.book.lastId;
-  }
-
   addLine(line: ChatLine): void {
-    if (this.book.addServer(line, entryFromLine(line, this.self()))) this.render();
+    if (this.book.addServer(line, entryFromLine(line, this.self(), this.roleOf))) this.render();
   }
 
   addLines(lines: readonly ChatLine[]): void {
     let changed = false;
-    for (const line of lines) changed = this.book.addServer(line, entryFromLine(line, this.self())) || changed;
+    for (const line of lines)
+      changed = this.book.addServer(line, entryFromLine(line, this.self(), this.roleOf)) || changed;
     if (changed) this.render();
   }
 
@@ -112,6 +109,8 @@ function renderEntry(entry: ChatEntry): HTMLLIElement {
   item.dataset.kind = entry.kind;
   item.append(el("span", { className: "time", text: entry.time }));
   if (entry.tag !== undefined) item.append(el("span", { className: "tag", text: entry.tag }));
+  if (entry.badge !== undefined)
+    item.append(el("span", { className: `badge ${entry.badge}`, text: entry.badge === "admin" ? "admin" : "mod" }));
   if (entry.name !== undefined) item.append(el("span", { className: "name", text: entry.name }));
   item.append(el("span", { className: "text", text: entry.text }));
   return item;

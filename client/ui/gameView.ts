@@ -27,6 +27,7 @@ export class GameView {
     this.chat = new ChatPanel(
       (text) => session.sendChat(text),
       () => session.sessionId,
+      (sessionId) => session.room.state.players.get(sessionId)?.role,
     );
     const { signal } = this.abort;
     byId("hud-leave").addEventListener("click", onLeave, { signal });

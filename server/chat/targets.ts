@@ -1,4 +1,6 @@
-import { ChatRejectReason, type ChatRejected, type Role } from "../../shared/index.ts";
+import { ChatRejectReason, foldName, type ChatRejected, type Role } from "../../shared/index.ts";
+
+export { foldName };
 
 /** Someone a command can name: a player in the room, or a muted player who has left. */
 export interface Candidate {
@@ -15,11 +17,6 @@ export interface Target {
   name: string;
   role: Role;
   sessionIds: string[];
-}
-
-/** Names match case-insensitively and regardless of Unicode composition ("ZOË" is "zoë"). */
-export function foldName(name: string): string {
-  return name.normalize("NFC").toLowerCase();
 }
 
 /**

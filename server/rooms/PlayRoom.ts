@@ -13,7 +13,9 @@ import {
   TICK_HZ,
   TickwireCloseCode,
   applyInput,
+  foldName,
   seededRandom,
+  uniqueName,
   type ArenaJoinOptions,
   type ArenaState,
   type UnnumberedChatLine,
@@ -215,7 +217,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     if (identity === undefined) throw new ServerError(AUTH_FAILED_CODE, "token_missing");
     const player = new Player();
     player.id = identity.playerId;
-    player.name = identity.name;
+    player.name = this.displayName(identity);
     player.role = identity.role;
     const spawn = spawnPoint(this.random, this.context.settings.bounds);
     player.x = spawn.x;
@@ -335,6 +337,20 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
    */
   get simulatedSteps(): number {
     return this.stepsRun;
+  }
+
+  /**
+   * The token's name, made unique in this room (see `uniqueName`); another
+   * session of the same player (a second tab) keeps the name it already has.
+   */
+  private displayName(identity: PlayerIdentity): string {
+    let own: string | undefined;
+    const taken = new Set<string>();
+    for (const player of this.state.players.values()) {
+      if (player.id === identity.playerId) own = player.name;
+      else taken.add(foldName(player.name));
+    }
+    return own ?? uniqueName(identity.name, (folded) => taken.has(folded));
   }
 
   /**

@@ -54,6 +54,14 @@ describe("entryFromLine", () => {
     expect(entryFromLine(whisper(4), "bob-sid")).toMatchObject({ kind: "whisper", tag: "whispers", name: "Alice" });
   });
 
+  it("badges moderators and admins by the sender's role in the room, never players", () => {
+    const roles: Record<string, "player" | "moderator" | "admin"> = { "alice-sid": "moderator", "bob-sid": "player" };
+    const roleOf = (sid: string) => roles[sid];
+    expect(entryFromLine(say(6), "x", roleOf).badge).toBe("moderator");
+    expect(entryFromLine({ ...say(7), from: "bob-sid" }, "x", roleOf).badge).toBeUndefined();
+    expect(entryFromLine(say(8), "x").badge).toBeUndefined();
+  });
+
   it("formats the time as HH:MM", () => {
     expect(entryFromLine(say(5), "x").time).toMatch(/^\d{2}:\d{2}$/);
   });

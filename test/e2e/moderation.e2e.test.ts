@@ -72,6 +72,16 @@ describeBrowser("whispers and system lines in a real browser", () => {
     expect(await mo.locator("#chat-log li", { hasText: "psst" }).count()).toBe(0);
   });
 
+  it("marks a moderator's lines with a badge a look-alike name cannot fake", async () => {
+    await mo.bringToFront();
+    await mo.locator("#chat-input").fill("hello from the mods");
+    await mo.keyboard.press("Enter");
+    const line = bob.locator("#chat-log li", { hasText: "hello from the mods" });
+    await line.waitFor();
+    expect(await line.locator(".badge").textContent()).toBe("mod");
+    expect(await bob.locator("#chat-log li", { hasText: "hello everyone" }).locator(".badge").count()).toBe(0);
+  });
+
   it("shows the muted player why her line was refused", async () => {
     await alice.bringToFront();
     await alice.locator("#chat-input").fill("let me speak");

@@ -127,19 +127,37 @@ describe("whispers", () => {
     expect(whisper!.id).toBeLessThan(publicLine!.id);
   });
 
-  it("say who could not be found or is ambiguous", async () => {
+  it("say who could not be found", async () => {
     const server = await room();
     const alice = await joinArena(ts, server.roomId, { name: "Alice" });
-    await joinArena(ts, server.roomId, { name: "Sam" });
-    await joinArena(ts, server.roomId, { name: "sam" });
     alice.room.send("chat", { text: "/w Nobody hi" });
     expect(await alice.inbox.waitFor("chat:rejected")).toEqual({ reason: "no_such_player", name: "Nobody" });
-    alice.room.send("chat", { text: "/w SAM hi" });
-    expect(await alice.inbox.waitFor("chat:rejected", (r) => r.reason === "ambiguous_name")).toEqual({
-      reason: "ambiguous_name",
-      name: "SAM",
-      matches: 2,
-    });
+  });
+
+  it("keep names unique in a room, so two guests called Sam and sam can each be named", async () => {
+    const server = await room();
+    const alice = await joinArena(ts, server.roomId, { name: "Alice" });
+    const sam = await joinArena(ts, server.roomId, { name: "Sam" });
+    const sam2 = await joinArena(ts, server.roomId, { name: "sam" });
+    expect(server.state.players.get(sam.room.sessionId)?.name).toBe("Sam");
+    expect(server.state.players.get(sam2.room.sessionId)?.name).toBe("sam 2");
+    alice.room.send("chat", { text: "/w SAM hi one" });
+    alice.room.send("chat", { text: '/w "Sam 2" hi two' });
+    await settle(alice);
+    await settle(sam);
+    await settle(sam2);
+    expect(texts(sam).filter((t) => t.startsWith("hi"))).toEqual(["hi one"]);
+    expect(texts(sam2).filter((t) => t.startsWith("hi"))).toEqual(["hi two"]);
+    expect(alice.inbox.all("chat:rejected")).toEqual([]);
+  });
+
+  it("cannot let a guest take a moderator's name", async () => {
+    const server = await room();
+    const mo = await joinAsRole(ts, server.roomId, SECRET, { name: "Mo", role: "moderator" });
+    const impostor = await joinArena(ts, server.roomId, { name: "MO" });
+    expect(server.state.players.get(mo.room.sessionId)?.name).toBe("Mo");
+    expect(server.state.players.get(impostor.room.sessionId)?.name).toBe("MO 2");
+    expect(server.state.players.get(impostor.room.sessionId)?.role).toBe("player");
   });
 });
 

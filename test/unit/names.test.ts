@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { NAME_MAX_LENGTH, generatedName, sanitizeName, seededRandom } from "../../shared/index.ts";
+import {
+  NAME_MAX_LENGTH,
+  foldName,
+  generatedName,
+  sanitizeName,
+  seededRandom,
+  uniqueName,
+} from "../../shared/index.ts";
 
 describe("sanitizeName", () => {
   it.each([
@@ -12,6 +19,7 @@ describe("sanitizeName", () => {
     ["counts an emoji once and never splits it", "😀".repeat(20), "😀".repeat(16)],
     ["does not end on a space after cutting", "abcdefghijklmno pq", "abcdefghijklmno"],
     ["keeps letters of any script", "Zoë 李 Ünal", "Zoë 李 Ünal"],
+    ["drops double quotes (commands quote names with them)", 'Bo" b \uFF02x', "Bo b x"],
   ])("%s", (_label, raw, expected) => {
     expect(sanitizeName(raw)).toBe(expected);
   });
@@ -41,5 +49,28 @@ describe("generatedName", () => {
     expect(generatedName(seededRandom(9))).toBe(generatedName(seededRandom(9)));
     expect(generatedName(() => 0)).toBe("Player-0000");
     expect(generatedName(() => 0.999999)).toBe("Player-FFFF");
+  });
+});
+
+describe("uniqueName", () => {
+  const takenBy = (...names: string[]) => {
+    const taken = new Set(names.map(foldName));
+    return (folded: string) => taken.has(folded);
+  };
+
+  it("keeps a free name", () => {
+    expect(uniqueName("Alice", takenBy("Bob"))).toBe("Alice");
+  });
+
+  it("numbers a name taken in any case or composition", () => {
+    expect(uniqueName("troll", takenBy("Troll"))).toBe("troll 2");
+    expect(uniqueName("ZOË", takenBy("zoe\u0308", "ZOË 2"))).toBe("ZOË 3");
+  });
+
+  it("stays within NAME_MAX_LENGTH", () => {
+    const long = "abcdefghijklmnop";
+    const name = uniqueName(long, takenBy(long));
+    expect(name).toBe("abcdefghijklmn 2");
+    expect(Array.from(name).length).toBeLessThanOrEqual(NAME_MAX_LENGTH);
   });
 });
