@@ -1,19 +1,22 @@
 import "./polyfills.ts";
 import { createApp } from "./app.ts";
-import { ConfigError, parseConfig } from "./config.ts";
+import { ConfigError, parseConfig, type Config } from "./config.ts";
 import { installGracefulShutdown } from "./lifecycle/shutdown.ts";
 import { createLogger } from "./logger.ts";
 
-let config;
-try {
-  config = parseConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
+function configOrExit(): Config {
+  try {
+    return parseConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
   }
-  throw error;
 }
+
+const config = configOrExit();
 
 const logger = createLogger(config.logLevel);
 const app = createApp(config, { logger });

@@ -260,10 +260,13 @@ export class GameSession {
   }
 }
 
+const utf8 = new TextEncoder();
+
 function frameBytes(data: unknown): number {
   if (data instanceof ArrayBuffer) return data.byteLength;
   if (ArrayBuffer.isView(data)) return data.byteLength;
-  if (typeof data === "string") return data.length;
+  // Colyseus frames are binary; a text frame would be UTF-8 on the wire.
+  if (typeof data === "string") return utf8.encode(data).byteLength;
   return 0;
 }
 
@@ -284,7 +287,8 @@ export function describeClose(code: number, reason?: string): string {
     case TickwireCloseCode.UnknownMessage:
       return "The server did not understand this client. Reload the page.";
     case TickwireCloseCode.Kicked:
-      return reason !== undefined && reason !== "" ? `A moderator removed you: ${reason}` : "A moderator removed you.";
+      // The close reason is a fixed word; the moderator's reason is in the chat's system line.
+      return "A moderator removed you from the room.";
     default:
       return reason !== undefined && reason !== "" ? `Disconnected: ${reason}` : `Disconnected (code ${code}).`;
   }

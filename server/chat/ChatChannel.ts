@@ -6,7 +6,7 @@ import {
   type UnnumberedChatLine,
 } from "../../shared/index.ts";
 import type { Logger } from "../logger.ts";
-import type { ArenaClient } from "../rooms/ArenaRoom.ts";
+import type { PlayClient } from "../rooms/PlayClient.ts";
 import { CHAT_LOG_CAPACITY, ChatLog, type ChatReplay } from "./ChatLog.ts";
 import type { ChatEffect, ChatMember, ChatModerator } from "./ChatModerator.ts";
 
@@ -17,7 +17,7 @@ export interface ChatHost {
   /** Everyone holding a seat, by sessionId (a seat held for reconnection included). */
   players(): Iterable<[string, Player]>;
   /** Connected clients. */
-  clients(): Iterable<ArenaClient>;
+  clients(): Iterable<PlayClient>;
   /** Send a line to every connected client. */
   broadcast(line: ChatLine): void;
   /** Remove a session for good (a moderator's /kick): close it, and hold no reconnection seat for it. */
@@ -50,7 +50,7 @@ export class ChatChannel {
   }
 
   /** A chat message from `client` (already shape-validated). */
-  receive(client: ArenaClient, raw: string): void {
+  receive(client: PlayClient, raw: string): void {
     const roster = this.roster();
     const sender = roster.find((member) => member.sessionId === client.sessionId);
     if (sender === undefined) return;
@@ -62,17 +62,12 @@ export class ChatChannel {
     return this.log.historyFor(playerId, CHAT_HISTORY_SIZE);
   }
 
-  /** Lines after `afterId` that `playerId` may see, for replay after a reconnect (see ChatLog.since). */
-  since(afterId: number, playerId: string): { lines: ChatLine[]; complete: boolean } {
-    return this.log.since(afterId, playerId);
-  }
-
-  /** One page of `since`, for the "chat:since" request (see ChatLog.replay). */
+  /** One page of the lines after `afterId` that `playerId` may see, for the "chat:since" request (see ChatLog.replay). */
   replay(afterId: number, playerId: string, limit: number): ChatReplay {
     return this.log.replay(afterId, playerId, limit);
   }
 
-  private apply(sender: ArenaClient, effect: ChatEffect): void {
+  private apply(sender: PlayClient, effect: ChatEffect): void {
     switch (effect.type) {
       case "reject":
         this.host.rejected?.(effect.rejection.reason);

@@ -80,11 +80,6 @@ export class ChatLog {
     const hasMore = this.recent.slice(index).some((entry) => visible(entry, playerId));
     return { lines, complete: afterId >= oldest - 1, hasMore };
   }
-
-  /** The id the next line will get (every id below it has been used). */
-  get nextLineId(): number {
-    return this.nextId;
-  }
 }
 
 function visible(entry: Entry, playerId: string): boolean {

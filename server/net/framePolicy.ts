@@ -37,7 +37,7 @@ const CODE_MASK = 0x1f;
  *   input schema (inputFrames.ts): 1002.
  *
  * ROOM_DATA payloads are left to the room: unknown types close with 4400
- * (ArenaRoom's "*" handler), undecodable msgpack with core's 4002, and a
+ * (PlayRoom's "*" handler), undecodable msgpack with core's 4002, and a
  * known type with a wrong shape gets a typed "error" message.
  */
 export function tickwireFramePolicy(inputSchema: new () => Schema): FramePolicy {

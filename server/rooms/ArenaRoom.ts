@@ -1,8 +1,5 @@
 import { ArenaState, type PlayerIdentity } from "../../shared/index.ts";
-import { PlayRoom, verifyJoinToken, type PlayClient, type PlayRoomContext } from "./PlayRoom.ts";
-
-export type ArenaClient = PlayClient;
-export type ArenaRoomContext = PlayRoomContext;
+import { PlayRoom, verifyJoinToken, type PlayRoomContext } from "./PlayRoom.ts";
 
 /** The arena: everyone sees everyone (no area of interest); a full room makes joinOrCreate open another. */
 export class ArenaRoom extends PlayRoom<ArenaState> {
@@ -10,7 +7,7 @@ export class ArenaRoom extends PlayRoom<ArenaState> {
 }
 
 /** A room class bound to server-owned settings (one per server instance). */
-export function configureArenaRoom(context: ArenaRoomContext): typeof ArenaRoom {
+export function configureArenaRoom(context: PlayRoomContext): typeof ArenaRoom {
   return class ConfiguredArenaRoom extends ArenaRoom {
     static override context = context;
 

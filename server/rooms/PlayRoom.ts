@@ -1,4 +1,4 @@
-import { Room, ServerError, type Client, type RoomException, type RoomMethodName } from "@colyseus/core";
+import { Room, ServerError, type RoomException, type RoomMethodName } from "@colyseus/core";
 import type { Counter, Histogram } from "prom-client";
 import {
   AUTH_FAILED_CODE,
@@ -21,7 +21,6 @@ import {
   type UnnumberedChatLine,
   type PlayerIdentity,
   type Random,
-  type ServerMessages,
   type WorldBounds,
   type WorldState,
 } from "../../shared/index.ts";
@@ -37,10 +36,10 @@ import { kickClient } from "../net/kick.ts";
 import { TokenBuckets } from "../net/rateLimits.ts";
 import { validated } from "../net/validated.ts";
 import { dropUnclaimedSeats, mayReconnect, releaseHeldSeat } from "./seats.ts";
+import type { PlayClient } from "./PlayClient.ts";
 import { spawnPoint } from "./spawn.ts";
 
-/** `client.auth` is the identity the verified token carries (see `verifyJoinToken`). */
-export type PlayClient = Client<{ messages: ServerMessages; auth: PlayerIdentity }>;
+export type { PlayClient };
 export type PlayState = ArenaState | WorldState;
 
 /** Server-owned settings of one room type. */
@@ -101,9 +100,10 @@ export async function verifyJoinToken(tokens: TokenService, token: string): Prom
  * needs one request, a long outage a few pages.
  */
 const CHAT_REPLAY_BURST = 5;
-/** 1/φ of a turn: the golden angle (≈ 222.5°). */
-const GOLDEN_TURN = (Math.sqrt(5) - 1) / 2;
 const CHAT_REPLAY_PER_SECOND = 1;
+
+/** 1/φ of a turn: the golden angle (≈ 222.5°), for spreading player colours. */
+const GOLDEN_TURN = (Math.sqrt(5) - 1) / 2;
 
 interface RoomMeters {
   client: ClientMeter;

@@ -32,7 +32,7 @@ describe("close and join messages", () => {
     [CloseCode.SERVER_SHUTDOWN, /restarting/],
     [CloseCode.FAILED_TO_RECONNECT, /could not get back/],
     [CloseCode.ABNORMAL_CLOSURE, /Lost the connection/],
-    [4401, /moderator removed you/],
+    [4401, /moderator removed you from the room/],
     [4999, /4999/],
   ])("close %i", (code, expected) => {
     expect(describeClose(code)).toMatch(expected);

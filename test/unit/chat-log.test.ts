@@ -18,7 +18,7 @@ describe("ChatLog", () => {
     const log = new ChatLog(50);
     const ids = [log.append(say(1)).id, log.append(whisper(2, "a", "b"), ["a", "b"]).id, log.append(say(3)).id];
     expect(ids).toEqual([1, 2, 3]);
-    expect(log.nextLineId).toBe(4);
+    expect(log.append(say(4)).id).toBe(4);
   });
 
   it("keeps only the last `capacity` lines; history is the last `limit`, oldest first", () => {
