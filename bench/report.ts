@@ -38,6 +38,11 @@ export function figuresTable(results: Figures[]): string {
   return markdown(header, rows);
 }
 
+/** "2.10× less" when Tickwire uses less CPU than the baseline, "1.71× more" when it uses more. */
+export function cpuComparison(tickwire: number, baseline: number): string {
+  return tickwire <= baseline ? `${n(baseline / tickwire, 2)}× less` : `${n(tickwire / baseline, 2)}× more`;
+}
+
 export function ratiosTable(results: Figures[]): string {
   const pairs = results
     .filter((r) => r.server === "tickwire")
@@ -46,7 +51,7 @@ export function ratiosTable(results: Figures[]): string {
   const rows = pairs.map(([t, b]) => [
     t.scenario,
     `${n(b.bytesPerClientPerS.median / t.bytesPerClientPerS.median)}× fewer`,
-    `${n(b.serverCpuPercent / t.serverCpuPercent, 2)}× less`,
+    cpuComparison(t.serverCpuPercent, b.serverCpuPercent),
     `${n(b.rssMB / t.rssMB, 2)}×`,
     `${n(t.ackMs.p50, 0)} vs ${n(b.ackMs.p50, 0)}`,
   ]);
