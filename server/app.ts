@@ -39,7 +39,11 @@ function buildServer(
   if (generated) {
     logger.warn("AUTH_SECRET is not set: using a random secret, so tokens will not survive a restart");
   }
-  const tokens = new TokenService({ secret, ttlSeconds: config.auth.tokenTtlSeconds });
+  const tokens = new TokenService({
+    secret,
+    ttlSeconds: config.auth.tokenTtlSeconds,
+    renewTtlSeconds: config.auth.renewTtlSeconds,
+  });
   const transport = new GuardedTransport({
     net: config.net,
     production: config.production,

@@ -14,6 +14,8 @@ export function createLogger(level: string): Logger {
       paths: [
         "token",
         "*.token",
+        "renewToken",
+        "*.renewToken",
         "authorization",
         "*.authorization",
         "reconnectionToken",

@@ -24,7 +24,7 @@ describe("parseConfig", () => {
       client: { mode: "static", dir: "dist/client" },
       world: { size: 4000, maxClients: 2500, viewRadius: 400, viewMargin: 100, patchHz: 20 },
       debugEndpoints: false,
-      auth: { secret: undefined, tokenTtlSeconds: 86_400 },
+      auth: { secret: undefined, tokenTtlSeconds: 86_400, renewTtlSeconds: 2_592_000 },
       chat: CHAT_DEFAULTS,
       arena: {
         maxClients: 64,
@@ -68,6 +68,7 @@ describe("parseConfig", () => {
       DEBUG_ENDPOINTS: "true",
       AUTH_SECRET: "k".repeat(32),
       AUTH_TOKEN_TTL_S: "600",
+      AUTH_RENEW_TTL_S: "3600",
       ALLOWED_ORIGINS: "https://play.example, https://beta.play.example:8443",
       TRUSTED_PROXIES: "10.0.0.1,192.168.0.0/16, ::1",
       MAX_PAYLOAD_BYTES: "2048",
@@ -104,7 +105,7 @@ describe("parseConfig", () => {
       client: { mode: "none", dir: "/srv/client" },
       world: { size: 2000, maxClients: 300, viewRadius: 250, viewMargin: 50, patchHz: 10 },
       debugEndpoints: true,
-      auth: { secret: "k".repeat(32), tokenTtlSeconds: 600 },
+      auth: { secret: "k".repeat(32), tokenTtlSeconds: 600, renewTtlSeconds: 3600 },
       chat: {
         rateBurst: 10,
         rateRefillPerSecond: 0.5,
@@ -175,6 +176,13 @@ describe("parseConfig", () => {
     expect(() => parseConfig({ ALLOWED_ORIGINS: "ftp://play.example" })).toThrowError(/ALLOWED_ORIGINS/);
     expect(() => parseConfig({ TRUSTED_PROXIES: "10.0.0.0/33" })).toThrowError(/TRUSTED_PROXIES/);
     expect(() => parseConfig({ TRUSTED_PROXIES: "proxy.internal" })).toThrowError(/TRUSTED_PROXIES/);
+  });
+
+  it("refuses renewal tokens that would die before the access tokens they renew", () => {
+    expect(() => parseConfig({ AUTH_TOKEN_TTL_S: "7200", AUTH_RENEW_TTL_S: "3600" })).toThrowError(
+      /AUTH_RENEW_TTL_S: must be at least AUTH_TOKEN_TTL_S/,
+    );
+    expect(parseConfig({ AUTH_TOKEN_TTL_S: "3600", AUTH_RENEW_TTL_S: "3600" }).auth.renewTtlSeconds).toBe(3600);
   });
 
   it("refuses a short AUTH_SECRET", () => {
