@@ -74,7 +74,7 @@ export async function postRaw(
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("end", () => {
           const text = Buffer.concat(chunks).toString();
-          let parsed: Record<string, unknown> = {};
+          let parsed: Record<string, unknown>;
           try {
             parsed = text === "" ? {} : (JSON.parse(text) as Record<string, unknown>);
           } catch {
