@@ -28,7 +28,10 @@ export function routedPath(target: string | undefined): string {
     // Not a URL at all: judge the raw text, minus any query.
     pathname = raw.split("?")[0] ?? "";
   }
-  return decodeAsciiEscapes(pathname).replace(/\\/g, "/").toLowerCase().replace(/\/{2,}/g, "/");
+  return decodeAsciiEscapes(pathname)
+    .replace(/\\/g, "/")
+    .toLowerCase()
+    .replace(/\/{2,}/g, "/");
 }
 
 /** `%41` → `A` for printable ASCII only: the gated prefixes are ASCII, and no escape can make this throw. */
