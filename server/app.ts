@@ -84,7 +84,7 @@ function buildServer(
     transport,
     express: async (app) => {
       mountHealth(app, startedAt);
-      mountMetrics(app, metrics.registry);
+      mountMetrics(app, metrics.registry, config.metricsToken);
       mountGuestAuth(app, tokens, logger);
       mountRoomList(app);
       if (config.debugEndpoints) mountDebug(app);

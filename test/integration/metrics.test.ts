@@ -79,4 +79,25 @@ describe("GET /metrics", () => {
     expect(text).not.toContain('tickwire_clients{room="arena"} 1');
     expect(text).toContain("# TYPE tickwire_clients gauge");
   });
+
+  it("with METRICS_TOKEN, answers 401 unless the exact Bearer token is sent", async () => {
+    const token = "metrics-token-0123456789abcdef";
+    ts = await startTestServer({ metricsToken: token });
+    const scrapeWith = (authorization?: string) =>
+      fetch(`${ts?.httpUrl}/metrics`, { headers: authorization === undefined ? {} : { authorization } });
+    for (const authorization of [undefined, "", "Bearer", `Bearer ${token}x`, `Bearer ${token.slice(0, -1)}`, token]) {
+      const refused = await scrapeWith(authorization);
+      expect(refused.status, String(authorization)).toBe(401);
+      expect(refused.headers.get("www-authenticate")).toContain("Bearer");
+      expect(await refused.text()).not.toContain("tickwire_");
+    }
+    const allowed = await scrapeWith(`Bearer ${token}`);
+    expect(allowed.status).toBe(200);
+    expect(await allowed.text()).toContain("# TYPE tickwire_clients gauge");
+  });
+
+  it("without METRICS_TOKEN, stays open (the bench scrapes it so)", async () => {
+    ts = await startTestServer();
+    expect((await fetch(`${ts.httpUrl}/metrics`)).status).toBe(200);
+  });
 });
