@@ -50,6 +50,7 @@ function buildServer(
     framePolicy: tickwireFramePolicy(MoveInput),
     shuttingDown: () => lifecycle.shuttingDown,
     logger,
+    countRefusal: ({ type, reason }) => metrics.messagesRejected.inc({ type, reason }),
   });
   restrictMatchmakingCors(transport.edge.origins);
   // What every room type shares; each adds its own settings.
