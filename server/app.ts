@@ -92,8 +92,11 @@ function buildServer(
       onClose.push(await mountClient(app, config.client.mode, config.client.dir, logger));
     },
     greet: false,
-    // Colyseus' own messages go through the same structured (and redacting)
-    // logger, not the console. Capped: core logs client-triggered errors at error level (see colyseusLogger).
+    // Colyseus' own messages go through the same structured logger, not the
+    // console: its object arguments become fields (so the redaction paths
+    // apply to them), Errors `err` with their stack, strings the message
+    // (which nothing redacts). Capped: core logs client-triggered errors at
+    // error level (see colyseusLogger).
     logger: colyseusLogger(logger.child({ component: "colyseus" })),
     // Signals are handled by server/index.ts, so tests and embedders own the process.
     gracefullyShutdown: false,
