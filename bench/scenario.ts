@@ -65,6 +65,8 @@ export async function runScenario(scenario: Scenario, progress: Progress, nodeAr
       HOST: "127.0.0.1",
       LOG_LEVEL: "info",
       DEBUG_ENDPOINTS: "true",
+      // The server refuses DEBUG_ENDPOINTS with NODE_ENV=production, which the shell may export.
+      NODE_ENV: "development",
       SERVE_CLIENT: "none",
       ...scenario.env,
     },

@@ -39,13 +39,18 @@ function buildServer(
   if (generated) {
     logger.warn("AUTH_SECRET is not set: using a random secret, so tokens will not survive a restart");
   }
-  const tokens = new TokenService({ secret, ttlSeconds: config.auth.tokenTtlSeconds });
+  const tokens = new TokenService({
+    secret,
+    ttlSeconds: config.auth.tokenTtlSeconds,
+    renewTtlSeconds: config.auth.renewTtlSeconds,
+  });
   const transport = new GuardedTransport({
     net: config.net,
     production: config.production,
     framePolicy: tickwireFramePolicy(MoveInput),
     shuttingDown: () => lifecycle.shuttingDown,
     logger,
+    countRefusal: ({ type, reason }) => metrics.messagesRejected.inc({ type, reason }),
   });
   restrictMatchmakingCors(transport.edge.origins);
   // What every room type shares; each adds its own settings.
@@ -80,15 +85,18 @@ function buildServer(
     transport,
     express: async (app) => {
       mountHealth(app, startedAt);
-      mountMetrics(app, metrics.registry);
+      mountMetrics(app, metrics.registry, config.metricsToken);
       mountGuestAuth(app, tokens, logger);
       mountRoomList(app);
       if (config.debugEndpoints) mountDebug(app);
       onClose.push(await mountClient(app, config.client.mode, config.client.dir, logger));
     },
     greet: false,
-    // Colyseus' own messages go through the same structured (and redacting)
-    // logger, not the console. Capped: core logs client-triggered errors at error level (see colyseusLogger).
+    // Colyseus' own messages go through the same structured logger, not the
+    // console: its object arguments become fields (so the redaction paths
+    // apply to them), Errors `err` with their stack, strings the message
+    // (which nothing redacts). Capped: core logs client-triggered errors at
+    // error level (see colyseusLogger).
     logger: colyseusLogger(logger.child({ component: "colyseus" })),
     // Signals are handled by server/index.ts, so tests and embedders own the process.
     gracefullyShutdown: false,

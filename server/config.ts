@@ -35,8 +35,10 @@ const EnvSchema = z.object({
   VIEW_MARGIN: int(0, 4095).default(100),
   WORLD_PATCH_HZ: int(1, 60).default(20),
   DEBUG_ENDPOINTS: flag.default(false),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters (use a long random string)").optional(),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (256 bits for HS256)").optional(),
-  AUTH_TOKEN_TTL_S: int(60, 365 * 24 * 3600).default(24 * 3600),
+  AUTH_TOKEN_TTL_S: int(60, 365 * DAY_S).default(DAY_S),
+  AUTH_RENEW_TTL_S: int(60, 365 * DAY_S).default(30 * DAY_S),
 
   // Hostile clients and faults (SECURITY.md explains each).
   ALLOWED_ORIGINS: list.pipe(z.array(z.string().refine(isHttpOrigin, "not an http(s) origin"))).optional(),
@@ -101,7 +103,10 @@ export interface WorldSettings {
 export interface AuthSettings {
   /** HS256 secret; unset = generated at start (tokens die with the process). */
   secret: string | undefined;
+  /** Lifetime of access tokens (what rooms accept). */
   tokenTtlSeconds: number;
+  /** Lifetime of renewal tokens (what keeps a guest's player id across access tokens). */
+  renewTtlSeconds: number;
 }
 
 /** Transport and HTTP edge limits (server/net/). */
@@ -170,8 +175,10 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   arena: ArenaSettings;
   world: WorldSettings;
-  /** Bench-only `GET /debug/...` state snapshots; never on in production. */
+  /** Bench-only `GET /debug/...` state snapshots; refused together with NODE_ENV=production. */
   debugEndpoints: boolean;
+  /** When set, `GET /metrics` requires `Authorization: Bearer <metricsToken>`. */
+  metricsToken: string | undefined;
   auth: AuthSettings;
   net: NetSettings;
   /** SIGTERM/SIGINT: exit 0 at the latest this many seconds after the signal. */
@@ -203,6 +210,18 @@ export function parseConfig(
       `invalid configuration:\n  CHAT_MUTE_DEFAULT_MIN: must not exceed CHAT_MUTE_MAX_MIN (${e.CHAT_MUTE_MAX_MIN})`,
     );
   }
+  // The snapshots reveal every player's position, which area of interest exists to hide.
+  if (e.DEBUG_ENDPOINTS && e.NODE_ENV === "production") {
+    throw new ConfigError(
+      "invalid configuration:\n  DEBUG_ENDPOINTS: must not be true with NODE_ENV=production (the /debug snapshots reveal every player's position)",
+    );
+  }
+  // A client renews when its access token runs out; a renewal token that dies first could never be used.
+  if (e.AUTH_RENEW_TTL_S < e.AUTH_TOKEN_TTL_S) {
+    throw new ConfigError(
+      `invalid configuration:\n  AUTH_RENEW_TTL_S: must be at least AUTH_TOKEN_TTL_S (${e.AUTH_TOKEN_TTL_S})`,
+    );
+  }
   return {
     production: e.NODE_ENV === "production",
     port: e.PORT,
@@ -224,9 +243,11 @@ export function parseConfig(
       patchHz: e.WORLD_PATCH_HZ,
     },
     debugEndpoints: e.DEBUG_ENDPOINTS,
+    metricsToken: e.METRICS_TOKEN,
     auth: {
       secret: e.AUTH_SECRET,
       tokenTtlSeconds: e.AUTH_TOKEN_TTL_S,
+      renewTtlSeconds: e.AUTH_RENEW_TTL_S,
     },
     net: {
       allowedOrigins: e.ALLOWED_ORIGINS,

@@ -9,7 +9,7 @@ export const ROLES: readonly Role[] = Object.values(Role);
 
 /** Who a verified token says a player is. Server-owned; never taken from join options. */
 export interface PlayerIdentity {
-  /** Stable across reconnects and token renewals. */
+  /** Stable across reconnects and renewals (with the renewal token). */
   playerId: string;
   /** Sanitised display name. */
   name: string;
@@ -23,11 +23,18 @@ export interface GuestTokenRequest {
 
 /** Answer of `POST /auth/guest`. */
 export interface GuestTokenResponse {
+  /** Access token: join rooms with it (it travels in the WebSocket URL). Renews nothing. */
   token: string;
+  /**
+   * Renewal token: send it, and only it, as `Authorization: Bearer` to the
+   * next `POST /auth/guest` to keep `playerId`. Each answer carries a fresh one.
+   * Rooms refuse it.
+   */
+  renewToken: string;
   playerId: string;
   name: string;
   role: Role;
-  /** Expiry, ms since the epoch. */
+  /** Expiry of `token`, ms since the epoch. */
   expiresAt: number;
 }
 

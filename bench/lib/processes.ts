@@ -90,7 +90,8 @@ export async function startNodeServer(options: StartOptions): Promise<NodeProces
   const node = pinned ? ["taskset", "-c", String(SERVER_CORE), process.execPath, ...args] : [process.execPath, ...args];
   const commandLine = priority ? ["nice", "-n", String(PRIORITY_NICE), ...node] : node;
   const child = spawn(commandLine[0] ?? process.execPath, commandLine.slice(1), {
-    env: { ...process.env, ...LOAD_GENERATOR_ALLOWANCE, ...options.env },
+    // METRICS_TOKEN emptied (= unset): the bench scrapes /metrics without a token, whatever the shell exports.
+    env: { ...process.env, ...LOAD_GENERATOR_ALLOWANCE, METRICS_TOKEN: "", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   live.add(child);

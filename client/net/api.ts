@@ -7,9 +7,14 @@ export class ServerApi {
     private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init),
   ) {}
 
-  async guestToken(name: string, previousToken?: string): Promise<GuestTokenResponse> {
+  /**
+   * A guest access token and renewal token for `name`. With `renewToken` (the
+   * one the previous answer carried) the server keeps the player id; without
+   * it, or if it is refused, the answer is a new identity.
+   */
+  async guestToken(name: string, renewToken?: string): Promise<GuestTokenResponse> {
     const headers: Record<string, string> = { "content-type": "application/json" };
-    if (previousToken !== undefined) headers.authorization = `Bearer ${previousToken}`;
+    if (renewToken !== undefined) headers.authorization = `Bearer ${renewToken}`;
     const response = await this.fetchFn(`${this.baseUrl}/auth/guest`, {
       method: "POST",
       headers,

@@ -11,24 +11,43 @@ export interface TokenInfo {
   expiresAt: number;
 }
 
-/** Read (not verify) a JWT's claims, to know its name, role and expiry. Undefined if it is not one of ours. */
-export function readToken(token: string): TokenInfo | undefined {
+/** A JWT's payload, read (not verified); undefined if it is not a JWT. */
+function readClaims(token: string): Record<string, unknown> | undefined {
   const payload = token.split(".")[1];
   if (payload === undefined) return undefined;
   try {
     const base64 = payload.replace(/-/g, "+").replace(/_/g, "/");
     const json = new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
-    const claims = JSON.parse(json) as Record<string, unknown>;
-    const { sub, name, role, exp } = claims;
-    if (typeof sub !== "string" || typeof name !== "string" || typeof exp !== "number") return undefined;
-    if (!ROLES.includes(role as Role)) return undefined;
-    return { token, playerId: sub, name, role: role as Role, expiresAt: exp * 1000 };
+    const claims: unknown = JSON.parse(json);
+    return typeof claims === "object" && claims !== null ? (claims as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
 }
 
-const KEYS = { name: "tickwire.name", guest: "tickwire.guestToken", operator: "tickwire.operatorToken" } as const;
+/** Read (not verify) a JWT's claims, to know its name, role and expiry. Undefined if it is not one of ours. */
+export function readToken(token: string): TokenInfo | undefined {
+  const claims = readClaims(token);
+  if (claims === undefined) return undefined;
+  const { sub, name, role, exp } = claims;
+  if (typeof sub !== "string" || typeof name !== "string" || typeof exp !== "number") return undefined;
+  if (!ROLES.includes(role as Role)) return undefined;
+  return { token, playerId: sub, name, role: role as Role, expiresAt: exp * 1000 };
+}
+
+/** A token's expiry in ms since the epoch, read (not verified); undefined if it has none. */
+function readExpiry(token: string): number | undefined {
+  const exp = readClaims(token)?.exp;
+  return typeof exp === "number" ? exp * 1000 : undefined;
+}
+
+const KEYS = {
+  name: "tickwire.name",
+  guest: "tickwire.guestToken",
+  /** The guest's renewal token: sent only to POST /auth/guest, to keep the player id. */
+  renew: "tickwire.renewToken",
+  operator: "tickwire.operatorToken",
+} as const;
 /** Renew a little before expiry so a join never races the clock. */
 const RENEW_MARGIN_MS = 60_000;
 
@@ -41,9 +60,11 @@ export interface KeyValueStore {
 
 /**
  * The player's remembered name and tokens. Playing needs nothing but a name:
- * a guest token is fetched, stored and renewed here (renewal sends the old
- * token, so the server keeps the same player id). An operator token pasted by
- * a moderator takes precedence while it is valid.
+ * a guest token is fetched, stored and renewed here. Renewal sends the
+ * renewal token the server gave with it (never the access token, which the
+ * server would not honour: it travels in WebSocket URLs), so the server keeps
+ * the same player id, and stores the fresh pair it answers with. An operator
+ * token pasted by a moderator takes precedence while it is valid.
  */
 export class IdentityStore {
   constructor(
@@ -84,15 +105,33 @@ export class IdentityStore {
 
     const stored = this.guest();
     if (stored !== undefined && stored.name === name && stored.expiresAt - RENEW_MARGIN_MS > this.now()) return stored;
-    const fresh = await this.api.guestToken(name, stored?.token);
+    const fresh = await this.api.guestToken(name, this.renewToken());
     this.write(KEYS.guest, fresh.token);
-    return readToken(fresh.token) ?? { ...fresh };
+    this.write(KEYS.renew, fresh.renewToken);
+    const { token, playerId, role, expiresAt } = fresh;
+    return readToken(token) ?? { token, playerId, name: fresh.name, role, expiresAt };
   }
 
-  /** The server refused our token: forget it so the next `token()` fetches a new one. */
+  /**
+   * The server refused our token (a join failed with a token_* reason):
+   * forget it, and for a guest token its renewal token too (they come from
+   * the same secret and identity), so the next `token()` starts afresh.
+   */
   forget(token: string): void {
     if (this.read(KEYS.operator) === token) this.remove(KEYS.operator);
-    if (this.read(KEYS.guest) === token) this.remove(KEYS.guest);
+    if (this.read(KEYS.guest) === token) {
+      this.remove(KEYS.guest);
+      this.remove(KEYS.renew);
+    }
+  }
+
+  /** The stored renewal token, unless it has expired (then it is dropped: the server would refuse it). */
+  private renewToken(): string | undefined {
+    const token = this.read(KEYS.renew);
+    if (token === undefined) return undefined;
+    if ((readExpiry(token) ?? 0) > this.now()) return token;
+    this.remove(KEYS.renew);
+    return undefined;
   }
 
   private guest(): TokenInfo | undefined {

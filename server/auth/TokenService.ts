@@ -4,16 +4,28 @@ import { z } from "zod";
 import { AuthFailure, ROLES, type PlayerIdentity, type Role } from "../../shared/index.ts";
 
 const ISSUER = "tickwire";
-const AUDIENCE = "tickwire:play";
+/** Access tokens: what rooms accept. */
+const PLAY_AUDIENCE = "tickwire:play";
+/**
+ * Renewal tokens: what `POST /auth/guest` accepts to keep a player id, and
+ * nothing else. A different audience, so neither kind passes for the other.
+ */
+const RENEW_AUDIENCE = "tickwire:renew";
 const ALGORITHM = "HS256";
-/** How long after expiry a token may still be renewed into one with the same player id. */
-export const RENEWAL_WINDOW_S = 30 * 24 * 3600;
+/** Default lifetime of a renewal token (AUTH_RENEW_TTL_S has the same default). */
+export const DEFAULT_RENEW_TTL_S = 30 * 24 * 3600;
+/** Tokens longer than this are refused before any signature check, to bound an attacker's work. */
+const MAX_TOKEN_LENGTH = 4096;
+
+/** The player id rule: a token whose `sub` breaks it is refused (token_invalid), so nothing may mint one. */
+export const PlayerIdClaim = z.string().min(1).max(64);
 
 const Claims = z.object({
-  sub: z.string().min(1).max(64),
+  sub: PlayerIdClaim,
   name: z.string().min(1).max(64),
   role: z.enum(ROLES as [Role, ...Role[]]),
 });
+const RenewClaims = z.object({ sub: PlayerIdClaim, jti: z.string().min(1).max(64) });
 
 /** A refused token, with the reason a client can act on. */
 export class AuthError extends Error {
@@ -25,14 +37,26 @@ export class AuthError extends Error {
 
 export interface TokenServiceOptions {
   secret: Uint8Array;
+  /** Lifetime of access tokens (AUTH_TOKEN_TTL_S). */
   ttlSeconds: number;
+  /** Lifetime of renewal tokens (AUTH_RENEW_TTL_S); default DEFAULT_RENEW_TTL_S. */
+  renewTtlSeconds?: number;
   /** Injectable clock (ms since the epoch) for tests. */
   now?: () => number;
 }
 
 /**
- * Signs and verifies player tokens: HS256 JWTs (via jose) carrying the
- * stable player id (`sub`), the sanitised name and the role.
+ * Signs and verifies HS256 JWTs (via jose) of two kinds:
+ *
+ * - access tokens (`aud: tickwire:play`): the stable player id (`sub`), the
+ *   sanitised name and the role; what rooms verify at join. They travel in
+ *   the WebSocket URL (the SDK's `_authToken` query parameter), where a proxy
+ *   may log them, so an access token renews nothing: stolen from a log, it is
+ *   good until it expires and no longer.
+ * - renewal tokens (`aud: tickwire:renew`): only the player id and a random
+ *   `jti`, longer-lived; sent only as `Authorization: Bearer` to
+ *   `POST /auth/guest`, which answers with a fresh pair (rotation). Rooms
+ *   refuse them (wrong audience).
  */
 export class TokenService {
   private readonly now: () => number;
@@ -46,57 +70,80 @@ export class TokenService {
     return `p_${randomBytes(12).toString("base64url")}`;
   }
 
+  /** An access token for `identity`; `expiresAt` in ms since the epoch. */
   async issue(identity: PlayerIdentity): Promise<{ token: string; expiresAt: number }> {
+    const { token, expiresAt } = await this.sign(
+      new SignJWT({ name: identity.name, role: identity.role }),
+      identity.playerId,
+      PLAY_AUDIENCE,
+      this.options.ttlSeconds,
+    );
+    return { token, expiresAt };
+  }
+
+  /**
+   * A renewal token for `playerId`. The random `jti` makes each one distinct,
+   * even two issued in the same second, so a rotated token is never the old one.
+   */
+  async issueRenewal(playerId: string): Promise<{ renewToken: string; expiresAt: number }> {
+    const { token, expiresAt } = await this.sign(
+      new SignJWT({}).setJti(randomBytes(12).toString("base64url")),
+      playerId,
+      RENEW_AUDIENCE,
+      this.options.renewTtlSeconds ?? DEFAULT_RENEW_TTL_S,
+    );
+    return { renewToken: token, expiresAt };
+  }
+
+  /** The identity in a valid access token; throws AuthError otherwise. */
+  async verify(token: unknown): Promise<PlayerIdentity> {
+    const claims = Claims.safeParse(await this.check(token, PLAY_AUDIENCE));
+    if (!claims.success) throw new AuthError(AuthFailure.Invalid);
+    return { playerId: claims.data.sub, name: claims.data.name, role: claims.data.role };
+  }
+
+  /** The player id in a valid, unexpired renewal token; throws AuthError otherwise (an access token included). */
+  async verifyRenewal(token: unknown): Promise<string> {
+    const claims = RenewClaims.safeParse(await this.check(token, RENEW_AUDIENCE));
+    if (!claims.success) throw new AuthError(AuthFailure.Invalid);
+    return claims.data.sub;
+  }
+
+  private async sign(
+    jwt: SignJWT,
+    subject: string,
+    audience: string,
+    ttlSeconds: number,
+  ): Promise<{ token: string; expiresAt: number }> {
     const issuedAt = Math.floor(this.now() / 1000);
-    const expiresAt = issuedAt + this.options.ttlSeconds;
-    const token = await new SignJWT({ name: identity.name, role: identity.role })
+    const expiresAt = issuedAt + ttlSeconds;
+    const token = await jwt
       .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
-      .setSubject(identity.playerId)
+      .setSubject(subject)
       .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
+      .setAudience(audience)
       .setIssuedAt(issuedAt)
       .setExpirationTime(expiresAt)
       .sign(this.options.secret);
     return { token, expiresAt: expiresAt * 1000 };
   }
 
-  /** The identity in a valid token; throws AuthError otherwise. */
-  async verify(token: unknown): Promise<PlayerIdentity> {
-    return this.check(token, false);
-  }
-
-  /**
-   * The identity in a token whose signature is ours, even if it has expired:
-   * lets a returning guest renew without losing their player id (and so
-   * without shedding mutes that follow the identity).
-   */
-  async verifyForRenewal(token: unknown): Promise<PlayerIdentity> {
-    return this.check(token, true);
-  }
-
-  private async check(token: unknown, allowExpired: boolean): Promise<PlayerIdentity> {
+  /** Signature (HS256 only), issuer, audience and expiry; the payload's shape is the caller's to check. */
+  private async check(token: unknown, audience: string): Promise<JWTPayload> {
     if (typeof token !== "string" || token.length === 0) throw new AuthError(AuthFailure.Missing);
-    // Bound the work an attacker can make us do before the signature check.
-    if (token.length > 4096) throw new AuthError(AuthFailure.Invalid);
-    let payload: JWTPayload;
+    if (token.length > MAX_TOKEN_LENGTH) throw new AuthError(AuthFailure.Invalid);
     try {
-      ({ payload } = await jwtVerify(token, this.options.secret, {
+      const { payload } = await jwtVerify(token, this.options.secret, {
         algorithms: [ALGORITHM],
         issuer: ISSUER,
-        audience: AUDIENCE,
+        audience,
         requiredClaims: ["sub", "exp", "iat"],
-        // Renewal skips jose's expiry check (epoch 0) and applies RENEWAL_WINDOW_S below.
-        currentDate: new Date(allowExpired ? 0 : this.now()),
-      }));
+        currentDate: new Date(this.now()),
+      });
+      return payload;
     } catch (error) {
       throw new AuthError(classify(error));
     }
-    const claims = Claims.safeParse(payload);
-    if (!claims.success) throw new AuthError(AuthFailure.Invalid);
-    if (allowExpired && (payload.exp ?? 0) + RENEWAL_WINDOW_S < this.now() / 1000) {
-      throw new AuthError(AuthFailure.Expired);
-    }
-    return { playerId: claims.data.sub, name: claims.data.name, role: claims.data.role };
   }
 }
 

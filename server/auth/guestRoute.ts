@@ -8,9 +8,15 @@ import { TokenService } from "./TokenService.ts";
 const GuestBody = z.object({ name: z.string().max(256).optional() }).strict();
 
 /**
- * POST /auth/guest { name } → a signed player token. Sending a previous token
- * (even an expired one) as `Authorization: Bearer …` keeps the same player id,
- * so renewing does not make a new person of a returning guest. The role is
+ * POST /auth/guest { name } → an access token and a renewal token.
+ *
+ * `Authorization: Bearer <renewToken>` (valid, unexpired) keeps the same
+ * player id, so renewing does not make a new person of a returning guest,
+ * and the answer carries a fresh renewal token. Anything else as Bearer (an
+ * access token, valid or expired, a foreign or expired renewal token) just
+ * means a new identity: access tokens travel in WebSocket URLs and may be
+ * logged by a proxy, so one must not be a key to somebody's player id (and
+ * to their whispers in the chat replay, which is keyed by it). The role is
  * always "player": elevated tokens come only from `npm run token`.
  */
 export function mountGuestAuth(app: Application, tokens: TokenService, logger: Logger | undefined): void {
@@ -21,10 +27,12 @@ export function mountGuestAuth(app: Application, tokens: TokenService, logger: L
       return;
     }
     const name = sanitizeName(body.data.name) || generatedName(() => randomInt(0x10000) / 0x10000);
-    const playerId = (await previousPlayerId(req, tokens)) ?? TokenService.newPlayerId();
+    const renewed = await renewedPlayerId(req, tokens);
+    const playerId = renewed ?? TokenService.newPlayerId();
     const { token, expiresAt } = await tokens.issue({ playerId, name, role: Role.Player });
-    logger?.debug({ playerId }, "guest token issued");
-    const answer: GuestTokenResponse = { token, playerId, name, role: Role.Player, expiresAt };
+    const { renewToken } = await tokens.issueRenewal(playerId);
+    logger?.debug({ playerId, renewed: renewed !== undefined }, "guest token issued");
+    const answer: GuestTokenResponse = { token, renewToken, playerId, name, role: Role.Player, expiresAt };
     res.json(answer);
   });
   // express.json() reports malformed JSON and oversize bodies as errors: answer them as JSON.
@@ -37,12 +45,13 @@ export function mountGuestAuth(app: Application, tokens: TokenService, logger: L
   });
 }
 
-async function previousPlayerId(req: Request, tokens: TokenService): Promise<string | undefined> {
-  const header = req.headers.authorization;
-  if (header?.startsWith("Bearer ") !== true) return undefined;
+/** The player id of a valid renewal token sent as Bearer, if any. */
+async function renewedPlayerId(req: Request, tokens: TokenService): Promise<string | undefined> {
+  const bearer = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+  if (bearer === undefined) return undefined;
   try {
-    return (await tokens.verifyForRenewal(header.slice("Bearer ".length))).playerId;
+    return await tokens.verifyRenewal(bearer);
   } catch {
-    return undefined; // a bad old token just means a new identity
+    return undefined; // not a renewal token of ours, or expired: a new identity
   }
 }

@@ -4,8 +4,9 @@
  */
 import { parseArgs } from "node:util";
 import { ROLES, sanitizeName, type Role } from "../../shared/index.ts";
-import { TokenService } from "../auth/TokenService.ts";
+import { PlayerIdClaim, TokenService } from "../auth/TokenService.ts";
 import { ConfigError, parseConfig } from "../config.ts";
+import { isEntryPoint } from "./entryPoint.ts";
 
 export interface OperatorToken {
   token: string;
@@ -38,6 +39,10 @@ export async function createOperatorToken(
   const ttlSeconds = values.ttl === undefined ? config.auth.tokenTtlSeconds : Number(values.ttl);
   if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0)
     throw new UsageError(`--ttl must be a positive integer\n${USAGE}`);
+  // The server refuses a token whose id breaks the claim rule (token_invalid): refuse to print one.
+  if (values.id !== undefined && !PlayerIdClaim.safeParse(values.id).success) {
+    throw new UsageError(`--id must be 1 to 64 characters\n${USAGE}`);
+  }
   const playerId = values.id ?? TokenService.newPlayerId();
   const tokens = new TokenService({ secret: new TextEncoder().encode(config.auth.secret), ttlSeconds });
   const { token, expiresAt } = await tokens.issue({ playerId, name, role });
@@ -80,4 +85,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (isEntryPoint(import.meta.url)) await main();

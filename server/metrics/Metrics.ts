@@ -17,7 +17,10 @@ export interface Metrics {
   readonly rooms: Gauge<"room">;
   /** Client frames received, by type: "input", "chat", "unknown", "join", "other". */
   readonly messagesReceived: Counter<"type">;
-  /** Client messages refused, by type and reason (invalid_payload, unknown_type, empty, too_long). */
+  /**
+   * Client messages refused, by type and reason: a room's (`chat` empty, too_long…, any type
+   * invalid_payload, `unknown` unknown_type) and the edge's (`frame`, `http`, `upgrade`: net/edgeRefusals.ts).
+   */
   readonly messagesRejected: Counter<"type" | "reason">;
   /** One fixed step (simulation plus interest update), by room type. */
   readonly tickDuration: Histogram<"room">;
@@ -98,7 +101,7 @@ export function createMetrics(): Metrics {
     }),
     messagesRejected: new Counter({
       name: "tickwire_messages_rejected_total",
-      help: "Client messages refused, by type and reason.",
+      help: "Client messages refused, by type and reason (type frame/http/upgrade: refused at the edge).",
       labelNames: ["type", "reason"],
       registers: [registry],
     }),

@@ -2,7 +2,7 @@ import { Protocol, getMessageBytes } from "@colyseus/core";
 import type { WebSocket } from "ws";
 import { ProtocolErrorCode, ServerMessage, TickwireCloseCode, type ProtocolError } from "../../shared/index.ts";
 import type { FramePolicy } from "./framePolicy.ts";
-import { kick } from "./kick.ts";
+import { kick, wasKicked } from "./kick.ts";
 import { FrameRateLimit } from "./rateLimits.ts";
 
 export type FrameGuardEvent =
@@ -41,6 +41,11 @@ export function guardFrames(ws: WebSocket, { messagesPerSecond, policy, onEvent 
 
   const guardedEmit = (event: string | symbol, ...args: unknown[]): boolean => {
     if (event !== "message") return emit(event, ...args);
+    // Closed on purpose: `kick` removed the message listeners, so later frames
+    // would go nowhere anyway. Ignored without an event, so one flood closed
+    // with 4429 is one refusal in the logs and counters, not one per frame
+    // still in flight.
+    if (wasKicked(ws)) return true;
     switch (limit.admit()) {
       case "drop":
         onEvent({ kind: "rate_dropped" });

@@ -2,6 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import { limitKey, type ClientIpResolver } from "./clientIp.ts";
 import type { OriginPolicy } from "./originPolicy.ts";
 import type { TokenBuckets } from "./rateLimits.ts";
+import { isUnder, routedPath } from "./requestPath.ts";
 
 export interface HttpGateOptions {
   origins: OriginPolicy;
@@ -13,15 +14,24 @@ export interface HttpGateOptions {
   onRefused?: (refusal: HttpRefusal) => void;
 }
 
+/** Why the gate refused a request: the `error` of the JSON body, and a metrics label (a fixed set). */
+export type HttpRefusalReason = "origin_forbidden" | "rate_limited" | "too_large" | "length_required";
+
 export interface HttpRefusal {
   status: 403 | 411 | 413 | 429;
-  error: string;
+  error: HttpRefusalReason;
   ip: string;
+  /** The routed path (requestPath.ts), cut to 200 characters: it is the client's text. */
   path: string;
 }
 
-/** Routes a browser calls across origins, and the ones worth flooding: matchmaking and tokens. */
-const GATED_PREFIXES = ["/matchmake/", "/auth/"];
+/**
+ * Routes a browser calls across origins, and the ones worth flooding:
+ * matchmaking and tokens. Matched as whole first segments of the routed
+ * path, so every spelling a router accepts (`/Auth/guest`,
+ * `http://x/auth/guest`) is gated too.
+ */
+const GATED_SEGMENTS = ["matchmake", "auth"];
 
 /**
  * Slow-request bounds (Node's defaults are 60 s for headers and 300 s for a
@@ -57,12 +67,16 @@ export function createGatedHttpServer(options: HttpGateOptions): http.Server {
 }
 
 function admit(options: HttpGateOptions, req: IncomingMessage, res: ServerResponse): boolean {
-  const path = (req.url ?? "/").split("?")[0] ?? "/";
-  if (!GATED_PREFIXES.some((prefix) => path.startsWith(prefix))) return true;
+  const path = routedPath(req.url);
+  if (!GATED_SEGMENTS.some((segment) => isUnder(path, segment))) return true;
   const ip = limitKey(options.clientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"]));
-  const refuse = (status: HttpRefusal["status"], error: string, extraHeaders: Record<string, string> = {}) => {
+  const refuse = (
+    status: HttpRefusal["status"],
+    error: HttpRefusalReason,
+    extraHeaders: Record<string, string> = {},
+  ) => {
     let headers = extraHeaders;
-    options.onRefused?.({ status, error, ip, path });
+    options.onRefused?.({ status, error, ip, path: path.slice(0, 200) });
     const body = JSON.stringify({ error });
     // An allowed page must be able to read why it was refused (a 429 it cannot see is a mystery).
     const corsOrigin = options.origins.corsOrigin(req.headers.origin, req.headers.host);
@@ -84,7 +98,7 @@ function admit(options: HttpGateOptions, req: IncomingMessage, res: ServerRespon
   if (!options.requests.take(ip)) {
     return refuse(429, "rate_limited", { "retry-after": String(options.requests.retryAfterSeconds(ip)) });
   }
-  if (path.startsWith("/matchmake/") && req.method === "POST") {
+  if (isUnder(path, "matchmake") && req.method === "POST") {
     // A body is either sized up front or refused; no body at all is fine.
     const length = req.headers["content-length"];
     if (req.headers["transfer-encoding"] !== undefined) return refuse(411, "length_required");

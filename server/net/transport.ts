@@ -5,6 +5,7 @@ import type { NetSettings } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import { createClientIpResolver, limitKey, type ClientIpResolver } from "./clientIp.ts";
 import { ConnectionLimits } from "./connectionLimits.ts";
+import { frameGuardRefusal, wsErrorRefusal, type CountEdgeRefusal, type UpgradeRefusalReason } from "./edgeRefusals.ts";
 import { guardFrames, type FrameGuardEvent } from "./frameGuard.ts";
 import type { FramePolicy } from "./framePolicy.ts";
 import { createGatedHttpServer } from "./httpGate.ts";
@@ -22,6 +23,8 @@ export interface EdgeOptions {
   /** True once shutdown began: new upgrades are refused with 503. */
   shuttingDown: () => boolean;
   logger: Logger | undefined;
+  /** Counts each refusal (`tickwire_messages_rejected_total`); refusals are otherwise only debug-logged. */
+  countRefusal?: CountEdgeRefusal;
 }
 
 /** The shared pieces of the edge, exposed for /health-style introspection and tests. */
@@ -66,7 +69,7 @@ export class GuardedTransport extends WebSocketTransport {
   readonly edge: Edge;
 
   constructor(options: EdgeOptions) {
-    const { net, production, framePolicy, shuttingDown, logger } = options;
+    const { net, production, framePolicy, shuttingDown, logger, countRefusal = () => undefined } = options;
     const log = logger?.child({ component: "edge" });
     const edge: Edge = {
       origins: createOriginPolicy({ allowedOrigins: net.allowedOrigins, allowLocalhost: !production }),
@@ -80,20 +83,24 @@ export class GuardedTransport extends WebSocketTransport {
       requests: edge.requests,
       matchmakeMaxBodyBytes: net.matchmakeMaxBodyBytes,
       // Debug, not warn: a flood of refusals must not become a flood of log lines.
-      onRefused: (refusal) => log?.debug(refusal, "http request refused"),
+      onRefused: (refusal) => {
+        countRefusal({ type: "http", reason: refusal.error });
+        log?.debug(refusal, "http request refused");
+      },
     });
 
     const verifyClient = ({ origin, req }: VerifyInfo, done: VerifyDone): void => {
       const ip = limitKey(edge.clientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"]));
-      const refuse = (code: number, reason: string) => {
+      const refuse = (code: number, reason: string, label: UpgradeRefusalReason) => {
+        countRefusal({ type: "upgrade", reason: label });
         log?.debug({ ip, code, reason }, "websocket upgrade refused");
         done(false, code, reason);
       };
-      if (shuttingDown()) return refuse(503, "shutting down");
-      if (!edge.origins.allows(origin, req.headers.host)) return refuse(403, "origin not allowed");
-      if (!edge.requests.take(ip)) return refuse(429, "too many requests");
+      if (shuttingDown()) return refuse(503, "shutting down", "shutting_down");
+      if (!edge.origins.allows(origin, req.headers.host)) return refuse(403, "origin not allowed", "origin_forbidden");
+      if (!edge.requests.take(ip)) return refuse(429, "too many requests", "rate_limited");
       const release = edge.connections.acquire(ip);
-      if (release === undefined) return refuse(429, "too many connections");
+      if (release === undefined) return refuse(429, "too many connections", "too_many_connections");
       // Fires once the TCP socket is gone, whichever way the connection ends.
       req.socket.once("close", release);
       done(true);
@@ -116,6 +123,7 @@ export class GuardedTransport extends WebSocketTransport {
         messagesPerSecond: net.maxMessagesPerSecond,
         policy: framePolicy,
         onEvent: (event: FrameGuardEvent) => {
+          countRefusal({ type: "frame", reason: frameGuardRefusal(event) });
           if (event.kind === "dispatch_threw") log?.error({ err: event.error, roomId }, "frame dispatch threw");
           else log?.debug({ roomId, ...event }, "frame refused");
         },
@@ -126,7 +134,10 @@ export class GuardedTransport extends WebSocketTransport {
       // `ws` emits 'error' for protocol violations (bad opcode, invalid UTF-8,
       // oversize, too many fragments) and then closes with the matching code:
       // such a client is not owed a reconnection seat.
-      ws.on("error", () => markKicked(ws));
+      ws.on("error", (error: Error) => {
+        countRefusal({ type: "frame", reason: wsErrorRefusal(error) });
+        markKicked(ws);
+      });
     });
   }
 }

@@ -110,6 +110,7 @@ interface RoomMeters {
   tick: Histogram.Internal<"room">;
   patch: Histogram.Internal<"room">;
   chat: Counter.Internal;
+  chatSince: Counter.Internal;
   unknown: Counter.Internal;
 }
 
@@ -149,8 +150,14 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     [ClientMessage.ChatSince]: validated(
       ClientMessage.ChatSince,
       ChatSince,
-      (client: PlayClient, { afterId }) => this.replayChat(client, afterId),
-      (client: PlayClient, type) => this.countInvalid(client, type),
+      (client: PlayClient, { afterId }) => {
+        this.meters?.chatSince.inc();
+        this.replayChat(client, afterId);
+      },
+      (client: PlayClient, type) => {
+        this.meters?.chatSince.inc();
+        this.countInvalid(client, type);
+      },
     ),
   };
 
@@ -446,6 +453,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
       tick: metrics.tickDuration.labels({ room }),
       patch: metrics.patchDuration.labels({ room }),
       chat: metrics.messagesReceived.labels({ type: ClientMessage.Chat }),
+      chatSince: metrics.messagesReceived.labels({ type: ClientMessage.ChatSince }),
       unknown: metrics.messagesReceived.labels({ type: "unknown" }),
     };
   }

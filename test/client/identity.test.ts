@@ -21,22 +21,43 @@ class MemoryStore implements KeyValueStore {
   }
 }
 
-/** A fake server that mints readable tokens and records what it was asked. */
-function fakeApi(now: () => number) {
-  const calls: Array<{ name: string; previous: string | undefined }> = [];
+/**
+ * A fake server that mints readable tokens and records what it was asked.
+ * Like the real one, it keeps the player id only for an unexpired renewal
+ * token (`aud: tickwire:renew`), never for an access token.
+ */
+function fakeApi(now: () => number, { renewTtlS = 30 * 24 * 3600 } = {}) {
+  const calls: Array<{ name: string; bearer: string | undefined }> = [];
   let counter = 0;
   const api = new ServerApi("http://game", (_url, init) => {
     const body = JSON.parse(init?.body as string) as { name: string };
-    const previous = (init?.headers as Record<string, string>).authorization?.replace("Bearer ", "");
-    calls.push({ name: body.name, previous });
-    const playerId = previous === undefined ? `p_${++counter}` : (readToken(previous)?.playerId ?? "p_?");
-    const exp = Math.floor(now() / 1000) + 3600;
-    const token = jwt({ sub: playerId, name: body.name, role: "player", exp });
-    const answer: GuestTokenResponse = { token, playerId, name: body.name, role: "player", expiresAt: exp * 1000 };
+    const bearer = (init?.headers as Record<string, string>).authorization?.replace("Bearer ", "");
+    calls.push({ name: body.name, bearer });
+    const seconds = Math.floor(now() / 1000);
+    const claims = bearer === undefined ? undefined : decodeClaims(bearer);
+    const renewed = claims?.aud === "tickwire:renew" && Number(claims.exp) > seconds ? String(claims.sub) : undefined;
+    const playerId = renewed ?? `p_${++counter}`;
+    const exp = seconds + 3600;
+    const token = jwt({ sub: playerId, name: body.name, role: "player", exp, aud: "tickwire:play" });
+    const renewToken = jwt({ sub: playerId, exp: seconds + renewTtlS, aud: "tickwire:renew", jti: `j${++counter}` });
+    const answer: GuestTokenResponse = {
+      token,
+      renewToken,
+      playerId,
+      name: body.name,
+      role: "player",
+      expiresAt: exp * 1000,
+    };
     return Promise.resolve(new Response(JSON.stringify(answer), { status: 200 }));
   });
   return { api, calls };
 }
+
+function decodeClaims(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString()) as Record<string, unknown>;
+}
+
+const RENEW_KEY = "tickwire.renewToken";
 
 describe("readToken", () => {
   it("reads name, role, id and expiry", () => {
@@ -77,27 +98,61 @@ describe("IdentityStore", () => {
     expect(calls).toHaveLength(1);
   });
 
-  it("renews near expiry and on a name change, sending the old token to keep the id", async () => {
+  it("renews near expiry and on a name change with the renewal token (never the access token), keeping the id", async () => {
     let now = 1_000_000;
     const { api, calls } = fakeApi(() => now);
-    const identity = new IdentityStore(api, new MemoryStore(), () => now);
+    const storage = new MemoryStore();
+    const identity = new IdentityStore(api, storage, () => now);
     const first = await identity.token("Alice");
+    const firstRenew = storage.data.get(RENEW_KEY);
+    expect(decodeClaims(firstRenew ?? "").aud).toBe("tickwire:renew");
     now += 3600_000;
     const renewed = await identity.token("Alice");
+    const secondRenew = storage.data.get(RENEW_KEY);
     const renamed = await identity.token("Alicia");
-    expect(calls.map((c) => c.previous)).toEqual([undefined, first.token, renewed.token]);
+    // Each renewal sends the renewal token the previous answer carried (rotation).
+    expect(calls.map((c) => c.bearer)).toEqual([undefined, firstRenew, secondRenew]);
+    expect(secondRenew).not.toBe(firstRenew);
+    expect(calls.map((c) => c.bearer)).not.toContain(first.token);
     expect(new Set([first.playerId, renewed.playerId, renamed.playerId])).toEqual(new Set([first.playerId]));
     expect(renamed.name).toBe("Alicia");
   });
 
-  it("forgets a token the server refused", async () => {
+  it("does not send an expired renewal token: it is dropped and a new identity fetched", async () => {
+    let now = 1_000_000;
+    const { api, calls } = fakeApi(() => now, { renewTtlS: 7200 });
+    const storage = new MemoryStore();
+    const identity = new IdentityStore(api, storage, () => now);
+    const first = await identity.token("Alice");
+    now += 7201_000;
+    const later = await identity.token("Alice");
+    expect(calls.map((c) => c.bearer)).toEqual([undefined, undefined]);
+    expect(later.playerId).not.toBe(first.playerId);
+    expect(storage.data.get(RENEW_KEY)).not.toBeUndefined();
+  });
+
+  it("forgets a token the server refused, and its renewal token with it", async () => {
     const now = 1_000_000;
     const { api, calls } = fakeApi(() => now);
-    const identity = new IdentityStore(api, new MemoryStore(), () => now);
+    const storage = new MemoryStore();
+    const identity = new IdentityStore(api, storage, () => now);
     const first = await identity.token("Alice");
     identity.forget(first.token);
+    expect(storage.data.has(RENEW_KEY)).toBe(false);
     await identity.token("Alice");
-    expect(calls.map((c) => c.previous)).toEqual([undefined, undefined]);
+    expect(calls.map((c) => c.bearer)).toEqual([undefined, undefined]);
+  });
+
+  it("a guest token stored before renewal tokens existed is not sent: a new identity", async () => {
+    let now = 1_000_000;
+    const { api, calls } = fakeApi(() => now);
+    const storage = new MemoryStore();
+    const legacy = jwt({ sub: "p_old", name: "Alice", role: "player", exp: Math.floor(now / 1000) + 60 });
+    storage.setItem("tickwire.guestToken", legacy);
+    now += 120_000;
+    const fresh = await new IdentityStore(api, storage, () => now).token("Alice");
+    expect(calls.map((c) => c.bearer)).toEqual([undefined]);
+    expect(fresh.playerId).not.toBe("p_old");
   });
 
   it("prefers a valid operator token and drops an expired one", async () => {

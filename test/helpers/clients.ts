@@ -68,6 +68,12 @@ export interface ArenaPlayer {
   room: ArenaSdkRoom;
   inbox: Inbox;
   client: Client<TickwireServer>;
+  /** The access token and who it says the player is (operators' tokens come with no renewal token). */
+  identity: Omit<GuestTokenResponse, "renewToken">;
+}
+
+/** A player who joined as a guest, holding the renewal token `/auth/guest` gave too. */
+export interface GuestPlayer extends ArenaPlayer {
   identity: GuestTokenResponse;
 }
 
@@ -97,7 +103,7 @@ export async function guestClient(
  * Join a room by id as a fresh guest named `options.name`, through the real
  * SDK, recording messages from the first one.
  */
-export async function joinArena(ts: TestServer, roomId: string, options: ArenaJoinOptions = {}): Promise<ArenaPlayer> {
+export async function joinArena(ts: TestServer, roomId: string, options: ArenaJoinOptions = {}): Promise<GuestPlayer> {
   const { client, identity } = await guestClient(ts, options.name);
   return { ...(await joinWith(client, roomId, options)), client, identity };
 }

@@ -1,9 +1,8 @@
 import { Writable } from "node:stream";
-import { pino } from "pino";
-import type { Logger } from "../../server/logger.ts";
+import { createLogger, type Logger } from "../../server/logger.ts";
 
 export interface CapturedLogs {
-  /** A real pino logger writing to memory. */
+  /** The server's own logger (`createLogger`: redaction included), writing to memory. */
   logger: Logger;
   /** Each JSON log line written so far, in order. */
   lines: string[];
@@ -18,5 +17,5 @@ export function captureLogs(level: string): CapturedLogs {
       done();
     },
   });
-  return { logger: pino({ level }, sink), lines };
+  return { logger: createLogger(level, sink), lines };
 }

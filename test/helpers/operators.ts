@@ -1,7 +1,7 @@
 import { Client } from "@colyseus/sdk";
 import type { TickwireServer } from "../../server/app.ts";
 import { TokenService } from "../../server/auth/TokenService.ts";
-import type { GuestTokenResponse, Role } from "../../shared/index.ts";
+import type { Role } from "../../shared/index.ts";
 import { joinWith, type ArenaPlayer } from "./clients.ts";
 import type { TestServer } from "./server.ts";
 
@@ -18,7 +18,7 @@ export async function joinAsRole(
 ): Promise<ArenaPlayer> {
   const tokens = new TokenService({ secret: new TextEncoder().encode(secret), ttlSeconds: 3600 });
   const { token, expiresAt } = await tokens.issue({ playerId, name, role });
-  const identity: GuestTokenResponse = { token, playerId, name, role, expiresAt };
+  const identity: ArenaPlayer["identity"] = { token, playerId, name, role, expiresAt };
   const client = new Client<TickwireServer>(`ws://127.0.0.1:${ts.port}`);
   client.auth.token = token;
   return { ...(await joinWith(client, roomId)), client, identity };

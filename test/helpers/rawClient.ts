@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { Protocol } from "@colyseus/core";
 import { decode, encode, type Iterator } from "@colyseus/schema";
 import { pack, unpack } from "msgpackr";
@@ -47,6 +48,49 @@ export async function matchmake(
   });
   const text = await response.text();
   return { status: response.status, body: (text === "" ? {} : JSON.parse(text)) as never, headers: response.headers };
+}
+
+/**
+ * A POST with the request target sent verbatim: `fetch` normalises URLs, so
+ * it cannot send an absolute-form target (`http://x/auth/guest`), `//a` or
+ * `/./a`, which Node's server hands to the routers as they are.
+ */
+export async function postRaw(
+  ts: TestServer,
+  target: string,
+  { headers = {}, body = "{}" }: { headers?: Record<string, string>; body?: string } = {},
+): Promise<HttpAnswer<Record<string, unknown>>> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port: ts.port,
+        method: "POST",
+        path: target,
+        headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString();
+          let parsed: Record<string, unknown>;
+          try {
+            parsed = text === "" ? {} : (JSON.parse(text) as Record<string, unknown>);
+          } catch {
+            parsed = { text };
+          }
+          const responseHeaders = new Headers();
+          for (const [name, value] of Object.entries(res.headers)) {
+            if (typeof value === "string") responseHeaders.set(name, value);
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed, headers: responseHeaders });
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 export interface Closed {

@@ -2,7 +2,7 @@ import { request } from "node:http";
 import { until } from "../helpers/until.ts";
 import { describe, expect } from "vitest";
 import { TickwireCloseCode } from "../../shared/index.ts";
-import { matchmake, RawClient, UpgradeRefused } from "../helpers/rawClient.ts";
+import { matchmake, postRaw, RawClient, UpgradeRefused } from "../helpers/rawClient.ts";
 import { attackerIp, fromIp, hostileCase, mintToken, rawAttacker, seatsHeld, useHostileArena } from "./harness.ts";
 
 /**
@@ -47,6 +47,26 @@ describe("per-IP request budget (HTTP_BURST 60, HTTP_RATE_PER_MIN 120)", () => {
       expect(other.status).toBe(200);
     },
   );
+
+  for (const spelling of ["/Auth/guest", "/AUTH/GUEST", "http://x/auth/guest"]) {
+    hostileCase(
+      get,
+      `70 token requests from one IP at once as POST ${spelling}`,
+      "the budget applies as to /auth/guest: at most 60 tokens (plus refill), the rest 429",
+      async (arena) => {
+        const ip = attackerIp();
+        const answers = await Promise.all(
+          Array.from({ length: 70 }, () => postRaw(arena.ts, spelling, { headers: fromIp(ip) })),
+        );
+        const statuses = answers.map((answer) => answer.status);
+        // Refill is 2 per second; the burst takes well under a second.
+        expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(arena.net.httpBurst + 2);
+        expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(arena.net.httpBurst);
+        expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(1);
+        expect(statuses.every((status) => status === 200 || status === 429)).toBe(true);
+      },
+    );
+  }
 
   hostileCase(
     get,

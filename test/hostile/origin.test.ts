@@ -1,5 +1,5 @@
 import { describe, expect } from "vitest";
-import { matchmake, RawClient, UpgradeRefused } from "../helpers/rawClient.ts";
+import { matchmake, postRaw, RawClient, UpgradeRefused } from "../helpers/rawClient.ts";
 import { attackerIp, fromIp, hostileCase, mintToken, seatsHeld, useHostileArena } from "./harness.ts";
 
 /**
@@ -88,6 +88,72 @@ describe("Origin allow-list", () => {
       });
       expect(arena.room.clients.get(player.seat?.sessionId ?? "")).toBeDefined();
       player.close();
+    },
+  );
+
+  // Spellings Express routes to POST /auth/guest (it matches case-insensitively,
+  // reads absolute-form targets, ignores one trailing slash) and spellings
+  // Colyseus' matchmaking router accepts (the method segment is case-insensitive).
+  const GUEST_SPELLINGS = ["/Auth/guest", "/AUTH/GUEST", "http://x/auth/guest", "http://x/Auth/guest", "/auth/guest/"];
+  const MATCHMAKE_SPELLINGS = ["/matchmake/JOINORCREATE/arena", "/matchmake/joinOrCreate/arena?x=1"];
+  // Spellings no router serves today, gated anyway so that a router upgrade cannot open a way round.
+  const UNROUTED_SPELLINGS = [
+    "/MATCHMAKE/joinOrCreate/arena",
+    "http://x/matchmake/joinOrCreate/arena",
+    "//matchmake/joinOrCreate/arena",
+    "/%6datchmake/joinOrCreate/arena",
+    "//auth/guest",
+    "/auth//guest",
+    "/%61uth/guest",
+    "/x/../auth/guest",
+  ];
+
+  hostileCase(
+    get,
+    `POST ${GUEST_SPELLINGS.join(", ")} from ${FOREIGN}`,
+    "403 and no token for each (without Origin each spelling does reach the guest route)",
+    async (arena) => {
+      for (const target of GUEST_SPELLINGS) {
+        const ip = attackerIp();
+        const honest = await postRaw(arena.ts, target, { headers: fromIp(ip) });
+        expect(honest.status, target).toBe(200);
+        expect(typeof honest.body.token, target).toBe("string");
+        const forbidden = await postRaw(arena.ts, target, { headers: { origin: FOREIGN, ...fromIp(ip) } });
+        expect(forbidden.status, target).toBe(403);
+        expect(forbidden.body, target).toEqual({ error: "origin_forbidden" });
+      }
+    },
+  );
+
+  hostileCase(
+    get,
+    `matchmaking as ${MATCHMAKE_SPELLINGS.join(", ")} from ${FOREIGN} with a valid token`,
+    "403 and no seat for each (without Origin each reaches the matchmaker)",
+    async (arena) => {
+      const seatsBefore = await seatsHeld(arena);
+      for (const target of MATCHMAKE_SPELLINGS) {
+        const ip = attackerIp();
+        // No token: the matchmaker itself refuses (a 52x code, not express' 404), so the route was reached.
+        const reached = await postRaw(arena.ts, target, { headers: fromIp(ip) });
+        expect(reached.status, target).toBeGreaterThanOrEqual(520);
+        const forbidden = await postRaw(arena.ts, target, {
+          headers: { origin: FOREIGN, authorization: `Bearer ${await mintToken()}`, ...fromIp(ip) },
+        });
+        expect(forbidden.status, target).toBe(403);
+      }
+      expect(await seatsHeld(arena)).toBe(seatsBefore);
+    },
+  );
+
+  hostileCase(
+    get,
+    `${UNROUTED_SPELLINGS.length} other spellings of /auth and /matchmake (//, %61, ../, upper case) from ${FOREIGN}`,
+    "403 for each",
+    async (arena) => {
+      for (const target of UNROUTED_SPELLINGS) {
+        const answer = await postRaw(arena.ts, target, { headers: { origin: FOREIGN, ...fromIp(attackerIp()) } });
+        expect(answer.status, target).toBe(403);
+      }
     },
   );
 });

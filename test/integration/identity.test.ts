@@ -83,25 +83,51 @@ describe("POST /auth/guest", () => {
     expect((await guestToken(ts, "\u200B\u3164")).name).toMatch(/^Player-[0-9A-F]{4}$/);
   });
 
-  it("keeps the player id when renewing with the previous (even expired) token, never the role", async () => {
+  it("keeps the player id when renewing with the renewal token, rotating it, never the role", async () => {
+    const first = (await (await postGuest(JSON.stringify({ name: "Old" }))).json()) as GuestTokenResponse;
+    const renew = async (renewToken: string, name: string) =>
+      (await (
+        await postGuest(JSON.stringify({ name }), { authorization: `Bearer ${renewToken}` })
+      ).json()) as GuestTokenResponse;
+    const second = await renew(first.renewToken, "New");
+    expect(second).toMatchObject({ playerId: first.playerId, name: "New", role: Role.Player });
+    expect(second.renewToken).not.toBe(first.renewToken);
+    expect(second.token).not.toBe(first.token);
+    // The rotated one renews too.
+    expect((await renew(second.renewToken, "Newer")).playerId).toBe(first.playerId);
+  });
+
+  it("gives a new id for an access token as Bearer, valid or expired, whatever its role", async () => {
+    const fresh = await guestToken(ts, "Victim");
     const old = await tokensAt(Date.now() - 3600_000).issue({
       playerId: "p_returning",
       name: "Old",
       role: Role.Moderator,
     });
-    const response = await postGuest(JSON.stringify({ name: "New" }), { authorization: `Bearer ${old.token}` });
-    const body = (await response.json()) as GuestTokenResponse;
-    expect(body).toMatchObject({ playerId: "p_returning", name: "New", role: Role.Player });
+    for (const token of [fresh.token, old.token]) {
+      const body = (await (
+        await postGuest(JSON.stringify({ name: "Thief" }), { authorization: `Bearer ${token}` })
+      ).json()) as GuestTokenResponse;
+      expect(body.playerId).toMatch(/^p_/);
+      expect([fresh.playerId, "p_returning"]).not.toContain(body.playerId);
+      expect(body.role).toBe(Role.Player);
+    }
   });
 
-  it("gives a new id when the previous token is not ours", async () => {
-    const foreign = await tokensAt(Date.now(), "f".repeat(40)).issue({
-      playerId: "p_forged",
-      name: "F",
-      role: "player",
-    });
+  it("gives a new id for an expired renewal token", async () => {
+    const DAY_MS = 24 * 3600_000;
+    const stale = await tokensAt(Date.now() - 31 * DAY_MS).issueRenewal("p_returning");
+    expect(stale.expiresAt).toBeLessThan(Date.now());
     const body = (await (
-      await postGuest("{}", { authorization: `Bearer ${foreign.token}` })
+      await postGuest("{}", { authorization: `Bearer ${stale.renewToken}` })
+    ).json()) as GuestTokenResponse;
+    expect(body.playerId).not.toBe("p_returning");
+  });
+
+  it("gives a new id when the renewal token is not ours", async () => {
+    const foreign = await tokensAt(Date.now(), "f".repeat(40)).issueRenewal("p_forged");
+    const body = (await (
+      await postGuest("{}", { authorization: `Bearer ${foreign.renewToken}` })
     ).json()) as GuestTokenResponse;
     expect(body.playerId).not.toBe("p_forged");
   });
@@ -119,8 +145,9 @@ describe("POST /auth/guest", () => {
 });
 
 describe("joining requires a valid token", () => {
-  it("refuses missing, expired, foreign and alg:none tokens with a clear code, holding no seat", async () => {
+  it("refuses missing, expired, foreign, alg:none and renewal tokens with a clear code, holding no seat", async () => {
     const server = await ts.colyseus.createRoom<ArenaRoom>("arena", {});
+    const { renewToken } = await guestToken(ts, "R");
     const expired = (await tokensAt(Date.now() - 120_000).issue({ playerId: "p_e", name: "E", role: "player" })).token;
     const foreign = (await tokensAt(Date.now(), "f".repeat(40)).issue({ playerId: "p_f", name: "F", role: "admin" }))
       .token;
@@ -130,6 +157,7 @@ describe("joining requires a valid token", () => {
       [foreign, AuthFailure.Invalid],
       [unsignedToken(Date.now()), AuthFailure.Algorithm],
       ["garbage", AuthFailure.Invalid],
+      [renewToken, AuthFailure.Invalid],
     ];
     for (const [token, expected] of cases) {
       expect(await refusal(server.roomId, token)).toEqual({ code: AUTH_FAILED_CODE, message: expected });
@@ -163,7 +191,9 @@ describe("joining requires a valid token", () => {
     await bob.inbox.waitFor("chat");
     const secrets = [
       alice.identity.token,
+      alice.identity.renewToken,
       bob.identity.token,
+      bob.identity.renewToken,
       alice.room.reconnectionToken,
       bob.room.reconnectionToken,
       SECRET,

@@ -24,7 +24,7 @@ function sample(text: string, series: string): number {
 }
 
 describe("GET /metrics", () => {
-  it("exposes clients, rooms, messages, rejections, bytes, tick, patch and event-loop figures", async () => {
+  it("exposes clients, rooms, messages (chat:since too), rejections, bytes, tick, patch and event-loop figures", async () => {
     ts = await startTestServer();
     const server = await ts.colyseus.createRoom<ArenaRoom>("arena", {});
     const alice = await joinArena(ts, server.roomId, { name: "Alice" });
@@ -32,6 +32,10 @@ describe("GET /metrics", () => {
     alice.room.send("chat", { text: "hi" });
     alice.room.send("chat", { text: " " });
     await alice.inbox.waitFor("chat:rejected");
+    alice.room.send("chat:since", { afterId: 0 });
+    await alice.inbox.waitFor("chat:since");
+    alice.room.send("chat:since", { afterId: "zero" } as never);
+    await alice.inbox.waitFor("error", (error) => error.type === "chat:since");
     const gone = closed(bob.room);
     bob.room.send("nope" as never);
     await gone;
@@ -43,6 +47,8 @@ describe("GET /metrics", () => {
     expect(sample(text, 'tickwire_rooms{room="arena"}')).toBe(1);
     expect(sample(text, 'tickwire_messages_received_total{type="chat"}')).toBe(2);
     expect(sample(text, 'tickwire_messages_received_total{type="unknown"}')).toBe(1);
+    expect(sample(text, 'tickwire_messages_received_total{type="chat:since"}')).toBe(2);
+    expect(sample(text, 'tickwire_messages_rejected_total{type="chat:since",reason="invalid_payload"}')).toBe(1);
     expect(sample(text, 'tickwire_messages_rejected_total{type="chat",reason="empty"}')).toBe(1);
     expect(sample(text, 'tickwire_messages_rejected_total{type="unknown",reason="unknown_type"}')).toBe(1);
     expect(sample(text, "tickwire_bytes_sent_total")).toBeGreaterThan(0);
@@ -78,5 +84,26 @@ describe("GET /metrics", () => {
     const text = await scrape(ts);
     expect(text).not.toContain('tickwire_clients{room="arena"} 1');
     expect(text).toContain("# TYPE tickwire_clients gauge");
+  });
+
+  it("with METRICS_TOKEN, answers 401 unless the exact Bearer token is sent", async () => {
+    const token = "metrics-token-0123456789abcdef";
+    ts = await startTestServer({ metricsToken: token });
+    const scrapeWith = (authorization?: string) =>
+      fetch(`${ts?.httpUrl}/metrics`, { headers: authorization === undefined ? {} : { authorization } });
+    for (const authorization of [undefined, "", "Bearer", `Bearer ${token}x`, `Bearer ${token.slice(0, -1)}`, token]) {
+      const refused = await scrapeWith(authorization);
+      expect(refused.status, String(authorization)).toBe(401);
+      expect(refused.headers.get("www-authenticate")).toContain("Bearer");
+      expect(await refused.text()).not.toContain("tickwire_");
+    }
+    const allowed = await scrapeWith(`Bearer ${token}`);
+    expect(allowed.status).toBe(200);
+    expect(await allowed.text()).toContain("# TYPE tickwire_clients gauge");
+  });
+
+  it("without METRICS_TOKEN, stays open (the bench scrapes it so)", async () => {
+    ts = await startTestServer();
+    expect((await fetch(`${ts.httpUrl}/metrics`)).status).toBe(200);
   });
 });

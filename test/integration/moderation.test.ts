@@ -189,12 +189,12 @@ describe("moderation commands", () => {
     bob.room.send("chat", { text: "/w Alice psst" });
     await bob.inbox.waitFor("chat:rejected", () => bob.inbox.all("chat:rejected").length === 3);
 
-    // Leave, renew the token (same player id), rejoin: still muted.
+    // Leave, renew with the renewal token (same player id), rejoin: still muted.
     await bob.room.leave();
     const renewed = (await (
       await fetch(`${ts.httpUrl}/auth/guest`, {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${bob.identity.token}` },
+        headers: { "content-type": "application/json", authorization: `Bearer ${bob.identity.renewToken}` },
         body: JSON.stringify({ name: "Bob" }),
       })
     ).json()) as GuestTokenResponse;

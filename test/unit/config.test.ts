@@ -24,7 +24,8 @@ describe("parseConfig", () => {
       client: { mode: "static", dir: "dist/client" },
       world: { size: 4000, maxClients: 2500, viewRadius: 400, viewMargin: 100, patchHz: 20 },
       debugEndpoints: false,
-      auth: { secret: undefined, tokenTtlSeconds: 86_400 },
+      metricsToken: undefined,
+      auth: { secret: undefined, tokenTtlSeconds: 86_400, renewTtlSeconds: 2_592_000 },
       chat: CHAT_DEFAULTS,
       arena: {
         maxClients: 64,
@@ -65,9 +66,12 @@ describe("parseConfig", () => {
       VIEW_RADIUS: "250",
       VIEW_MARGIN: "50",
       WORLD_PATCH_HZ: "10",
-      DEBUG_ENDPOINTS: "true",
+      // DEBUG_ENDPOINTS=true is refused in production (below).
+      DEBUG_ENDPOINTS: "false",
+      METRICS_TOKEN: "m".repeat(24),
       AUTH_SECRET: "k".repeat(32),
       AUTH_TOKEN_TTL_S: "600",
+      AUTH_RENEW_TTL_S: "3600",
       ALLOWED_ORIGINS: "https://play.example, https://beta.play.example:8443",
       TRUSTED_PROXIES: "10.0.0.1,192.168.0.0/16, ::1",
       MAX_PAYLOAD_BYTES: "2048",
@@ -103,8 +107,9 @@ describe("parseConfig", () => {
       logLevel: "warn",
       client: { mode: "none", dir: "/srv/client" },
       world: { size: 2000, maxClients: 300, viewRadius: 250, viewMargin: 50, patchHz: 10 },
-      debugEndpoints: true,
-      auth: { secret: "k".repeat(32), tokenTtlSeconds: 600 },
+      debugEndpoints: false,
+      metricsToken: "m".repeat(24),
+      auth: { secret: "k".repeat(32), tokenTtlSeconds: 600, renewTtlSeconds: 3600 },
       chat: {
         rateBurst: 10,
         rateRefillPerSecond: 0.5,
@@ -175,6 +180,27 @@ describe("parseConfig", () => {
     expect(() => parseConfig({ ALLOWED_ORIGINS: "ftp://play.example" })).toThrowError(/ALLOWED_ORIGINS/);
     expect(() => parseConfig({ TRUSTED_PROXIES: "10.0.0.0/33" })).toThrowError(/TRUSTED_PROXIES/);
     expect(() => parseConfig({ TRUSTED_PROXIES: "proxy.internal" })).toThrowError(/TRUSTED_PROXIES/);
+  });
+
+  it("refuses renewal tokens that would die before the access tokens they renew", () => {
+    expect(() => parseConfig({ AUTH_TOKEN_TTL_S: "7200", AUTH_RENEW_TTL_S: "3600" })).toThrowError(
+      /AUTH_RENEW_TTL_S: must be at least AUTH_TOKEN_TTL_S/,
+    );
+    expect(parseConfig({ AUTH_TOKEN_TTL_S: "3600", AUTH_RENEW_TTL_S: "3600" }).auth.renewTtlSeconds).toBe(3600);
+  });
+
+  it("turns DEBUG_ENDPOINTS on outside production only", () => {
+    expect(parseConfig({ DEBUG_ENDPOINTS: "true" }).debugEndpoints).toBe(true);
+    expect(parseConfig({ DEBUG_ENDPOINTS: "1", NODE_ENV: "staging" }).debugEndpoints).toBe(true);
+    expect(() => parseConfig({ DEBUG_ENDPOINTS: "true", NODE_ENV: "production" })).toThrowError(ConfigError);
+    expect(() => parseConfig({ DEBUG_ENDPOINTS: "1", NODE_ENV: "production" })).toThrowError(
+      /DEBUG_ENDPOINTS: must not be true with NODE_ENV=production/,
+    );
+    expect(parseConfig({ DEBUG_ENDPOINTS: "false", NODE_ENV: "production" }).debugEndpoints).toBe(false);
+  });
+
+  it("refuses a short METRICS_TOKEN", () => {
+    expect(() => parseConfig({ METRICS_TOKEN: "secret" })).toThrowError(/METRICS_TOKEN.*16 characters/);
   });
 
   it("refuses a short AUTH_SECRET", () => {

@@ -4,6 +4,7 @@ import { ConnectionLimits } from "../../server/net/connectionLimits.ts";
 import { truncateUtf8 } from "../../server/net/kick.ts";
 import { createOriginPolicy } from "../../server/net/originPolicy.ts";
 import { FrameRateLimit, TokenBuckets } from "../../server/net/rateLimits.ts";
+import { isUnder, routedPath } from "../../server/net/requestPath.ts";
 
 describe("client IP", () => {
   const noProxy = createClientIpResolver([]);
@@ -150,5 +151,34 @@ describe("close reasons", () => {
     const cut = truncateUtf8("é".repeat(100), 123);
     expect(Buffer.byteLength(cut)).toBe(122);
     expect(cut).toBe("é".repeat(61));
+  });
+});
+
+describe("routed path (what the HTTP gate matches)", () => {
+  it.each([
+    ["/auth/guest", "/auth/guest"],
+    ["/Auth/guest", "/auth/guest"],
+    ["/AUTH/GUEST?x=1", "/auth/guest"],
+    ["http://x/auth/guest", "/auth/guest"],
+    ["HTTP://X:80/Auth/Guest", "/auth/guest"],
+    ["//auth/guest", "/auth/guest"],
+    ["/auth//guest///", "/auth/guest/"],
+    ["/%61uth/%67uest", "/auth/guest"],
+    ["/auth%2Fguest", "/auth/guest"],
+    ["/x/../auth/guest", "/auth/guest"],
+    ["/./%2e/auth", "/auth"],
+    ["/\\auth\\guest", "/auth/guest"],
+    ["/auth/%zz%E9%00", "/auth/%zz%e9%00"],
+    ["*", "/*"],
+    [undefined, "/"],
+  ])("%j is routed as %j", (target, expected) => {
+    expect(routedPath(target)).toBe(expected);
+  });
+
+  it("matches whole first segments only", () => {
+    expect(isUnder("/auth", "auth")).toBe(true);
+    expect(isUnder("/auth/guest", "auth")).toBe(true);
+    expect(isUnder("/authority", "auth")).toBe(false);
+    expect(isUnder("/x/auth", "auth")).toBe(false);
   });
 });

@@ -4,7 +4,6 @@ import { InputEncoder } from "@colyseus/schema/input";
 import { describe, expect, it } from "vitest";
 import { tickwireFramePolicy } from "../../server/net/framePolicy.ts";
 import { inputFrameCheck } from "../../server/net/inputFrames.ts";
-import { colyseusLogger, type Logger } from "../../server/logger.ts";
 import { MoveInput, TickwireCloseCode } from "../../shared/index.ts";
 
 describe("input frame check", () => {
@@ -75,32 +74,5 @@ describe("frame policy", () => {
     ["a malformed input", frame(Protocol.ROOM_INPUT_RELIABLE, 0x99), true, 1002],
   ])("closes on %s", (_label, data, isBinary, code) => {
     expect(policy(data, isBinary)).toMatchObject({ ok: false, code });
-  });
-});
-
-describe("Colyseus logger", () => {
-  it("caps warn and error lines per second and reports what it dropped", () => {
-    const lines: Array<[string, unknown]> = [];
-    const sink = {
-      warn: (a: unknown, b?: unknown) => lines.push(["warn", b ?? a]),
-      error: (a: unknown) => lines.push(["error", a]),
-      info: () => undefined,
-      debug: () => undefined,
-      trace: () => undefined,
-    } as unknown as Logger;
-    let now = 0;
-    const logger = colyseusLogger(sink, 3, () => now);
-    for (let i = 0; i < 10; i++) logger.error(`boom ${i}`);
-    expect(lines).toEqual([
-      ["error", "boom 0"],
-      ["error", "boom 1"],
-      ["error", "boom 2"],
-    ]);
-    now += 1000;
-    logger.error("later");
-    expect(lines.slice(3)).toEqual([
-      ["warn", "colyseus log lines suppressed (over the per-second cap)"],
-      ["error", "later"],
-    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { base64url } from "jose";
 import { describe, expect, it } from "vitest";
-import { AuthError, RENEWAL_WINDOW_S, TokenService } from "../../server/auth/TokenService.ts";
+import { AuthError, TokenService } from "../../server/auth/TokenService.ts";
 import { AuthFailure, Role, type PlayerIdentity } from "../../shared/index.ts";
 import { signedToken, unsignedToken } from "../helpers/tokens.ts";
 
@@ -8,8 +8,10 @@ const secret = new TextEncoder().encode("s".repeat(40));
 const alice: PlayerIdentity = { playerId: "p_alice", name: "Alice", role: Role.Player };
 const T0 = Date.UTC(2026, 0, 1);
 
+const RENEW_TTL_S = 30 * 24 * 3600;
+
 function service(now: number, key = secret) {
-  return new TokenService({ secret: key, ttlSeconds: 3600, now: () => now });
+  return new TokenService({ secret: key, ttlSeconds: 3600, renewTtlSeconds: RENEW_TTL_S, now: () => now });
 }
 
 async function reason(promise: Promise<unknown>): Promise<string> {
@@ -77,17 +79,44 @@ describe("TokenService", () => {
     expect(await reason(service(T0).verify(token))).toBe(expected);
   });
 
-  it("renews an expired token within the window, keeping the player id", async () => {
-    const { token } = await service(T0).issue(alice);
-    const later = T0 + 3600_000 + (RENEWAL_WINDOW_S - 60) * 1000;
-    expect(await service(later).verifyForRenewal(token)).toEqual(alice);
-    const tooLate = T0 + 3600_000 + (RENEWAL_WINDOW_S + 60) * 1000;
-    expect(await reason(service(tooLate).verifyForRenewal(token))).toBe(AuthFailure.Expired);
+  it("verifies a renewal token until it expires, and rotates: each one is new", async () => {
+    const first = await service(T0).issueRenewal("p_alice");
+    const second = await service(T0).issueRenewal("p_alice");
+    expect(first.expiresAt).toBe(T0 + RENEW_TTL_S * 1000);
+    expect(second.renewToken).not.toBe(first.renewToken);
+    expect(await service(T0 + (RENEW_TTL_S - 60) * 1000).verifyRenewal(first.renewToken)).toBe("p_alice");
+    expect(await reason(service(T0 + (RENEW_TTL_S + 1) * 1000).verifyRenewal(first.renewToken))).toBe(
+      AuthFailure.Expired,
+    );
   });
 
-  it("does not renew a token signed by someone else", async () => {
-    const { token } = await service(T0, new TextEncoder().encode("o".repeat(40))).issue(alice);
-    expect(await reason(service(T0).verifyForRenewal(token))).toBe(AuthFailure.Invalid);
+  it("renews nothing with an access token, valid or expired", async () => {
+    const { token } = await service(T0).issue(alice);
+    expect(await reason(service(T0).verifyRenewal(token))).toBe(AuthFailure.Invalid);
+    // Refused either way (jose happens to check the audience first).
+    expect([AuthFailure.Invalid, AuthFailure.Expired]).toContain(
+      await reason(service(T0 + 3601_000).verifyRenewal(token)),
+    );
+  });
+
+  it("never takes a renewal token as an access token (rooms refuse it)", async () => {
+    const { renewToken } = await service(T0).issueRenewal("p_alice");
+    expect(await reason(service(T0).verify(renewToken))).toBe(AuthFailure.Invalid);
+  });
+
+  it("does not renew with a renewal token signed by someone else, or one whose claims were edited", async () => {
+    const { renewToken } = await service(T0, new TextEncoder().encode("o".repeat(40))).issueRenewal("p_alice");
+    expect(await reason(service(T0).verifyRenewal(renewToken))).toBe(AuthFailure.Invalid);
+    const ours = (await service(T0).issueRenewal("p_alice")).renewToken;
+    const stolenId = tamper(ours, (claims) => (claims.sub = "p_victim"));
+    expect(await reason(service(T0).verifyRenewal(stolenId))).toBe(AuthFailure.Invalid);
+  });
+
+  it('refuses a renewal token with alg "none" or another HMAC algorithm', async () => {
+    const none = unsignedToken(T0, { aud: "tickwire:renew", jti: "j" });
+    expect(await reason(service(T0).verifyRenewal(none))).toBe(AuthFailure.Algorithm);
+    const hs512 = await signedToken(secret, T0, { alg: "HS512", aud: "tickwire:renew", jti: "j" });
+    expect(await reason(service(T0).verifyRenewal(hs512))).toBe(AuthFailure.Algorithm);
   });
 
   it("makes distinct unguessable player ids", () => {

@@ -1,0 +1,105 @@
+import { TickwireCloseCode } from "../../shared/index.ts";
+import type { FrameGuardEvent } from "./frameGuard.ts";
+import type { HttpRefusalReason } from "./httpGate.ts";
+
+/**
+ * What the edge refused, as the `type` and `reason` labels of
+ * `tickwire_messages_rejected_total`. Every reason comes from a fixed set
+ * here, never from what a client sent (a label per distinct client string
+ * would let anyone grow the registry without bound).
+ */
+export type EdgeRefusal =
+  | { type: "frame"; reason: FrameRefusalReason }
+  | { type: "http"; reason: HttpRefusalReason }
+  | { type: "upgrade"; reason: UpgradeRefusalReason };
+
+export type CountEdgeRefusal = (refusal: EdgeRefusal) => void;
+
+/**
+ * A WebSocket frame dropped, or its connection closed:
+ * - `rate_limited`: dropped, over MAX_MESSAGES_PER_S; `rate_kicked`: closed 4429 at twice that;
+ * - closed by the frame policy: `protocol_error` (1002), `unsupported_data` (1003, text frames),
+ *   `unknown_type` (4400, request frames);
+ * - closed by `ws` itself: `protocol_error` (1002), `invalid_utf8` (1007), `too_many_fragments`
+ *   (1008: MAX_FRAGMENTS or the buffered-chunks cap, one `ws` error code for both), `too_large`
+ *   (1009, MAX_PAYLOAD_BYTES);
+ * - `internal_error`: a frame whose handling threw (1011);
+ * - `other`: a close code or `ws` error code not listed here (a newer `ws`).
+ */
+export type FrameRefusalReason =
+  | "rate_limited"
+  | "rate_kicked"
+  | "protocol_error"
+  | "unsupported_data"
+  | "invalid_utf8"
+  | "too_many_fragments"
+  | "too_large"
+  | "unknown_type"
+  | "internal_error"
+  | "other";
+
+/** A WebSocket upgrade refused before any frame (transport.ts verifyClient). */
+export type UpgradeRefusalReason = "shutting_down" | "origin_forbidden" | "rate_limited" | "too_many_connections";
+
+/** The reason label of a frame guard event (each one drops a frame or closes its connection). */
+export function frameGuardRefusal(event: FrameGuardEvent): FrameRefusalReason {
+  switch (event.kind) {
+    case "rate_dropped":
+      return "rate_limited";
+    case "rate_kicked":
+      return "rate_kicked";
+    case "dispatch_threw":
+      return "internal_error";
+    case "refused":
+      return closeCodeReason(event.code);
+  }
+}
+
+/** RFC 6455 §7.4.1 codes and Tickwire's own, as used by the frame policy. */
+function closeCodeReason(code: number): FrameRefusalReason {
+  switch (code) {
+    case 1002:
+      return "protocol_error";
+    case 1003:
+      return "unsupported_data";
+    case 1007:
+      return "invalid_utf8";
+    case 1009:
+      return "too_large";
+    case TickwireCloseCode.UnknownMessage:
+      return "unknown_type";
+    case TickwireCloseCode.InternalError:
+      return "internal_error";
+    default:
+      return "other";
+  }
+}
+
+/**
+ * An error `ws` emitted before closing a connection for a protocol violation
+ * (receiver.js: each carries a fixed `code` and the close code it sends).
+ */
+export function wsErrorRefusal(error: unknown): FrameRefusalReason {
+  const code = typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
+  if (typeof code !== "string") return "other";
+  switch (code) {
+    case "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH":
+    case "WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH":
+      return "too_large";
+    case "WS_ERR_TOO_MANY_BUFFERED_PARTS":
+      return "too_many_fragments";
+    case "WS_ERR_INVALID_UTF8":
+      return "invalid_utf8";
+    case "WS_ERR_INVALID_OPCODE":
+    case "WS_ERR_EXPECTED_FIN":
+    case "WS_ERR_EXPECTED_MASK":
+    case "WS_ERR_UNEXPECTED_MASK":
+    case "WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH":
+    case "WS_ERR_INVALID_CLOSE_CODE":
+    case "WS_ERR_UNEXPECTED_RSV_1":
+    case "WS_ERR_UNEXPECTED_RSV_2_3":
+      return "protocol_error";
+    default:
+      return "other";
+  }
+}
