@@ -1,4 +1,4 @@
-import { ROLES, type Role } from "../../shared/index.ts";
+import { ROLES, sanitizeName, type Role } from "../../shared/index.ts";
 import type { ServerApi } from "./api.ts";
 
 /** What the client knows about its token. Read from the token itself; the server is what verifies it. */
@@ -104,12 +104,24 @@ export class IdentityStore {
     if (operator !== undefined) this.remove(KEYS.operator);
 
     const stored = this.guest();
-    if (stored !== undefined && stored.name === name && stored.expiresAt - RENEW_MARGIN_MS > this.now()) return stored;
+    if (stored !== undefined && this.answersTo(stored, name) && stored.expiresAt - RENEW_MARGIN_MS > this.now()) {
+      return stored;
+    }
     const fresh = await this.api.guestToken(name, this.renewToken());
     this.write(KEYS.guest, fresh.token);
     this.write(KEYS.renew, fresh.renewToken);
     const { token, playerId, role, expiresAt } = fresh;
     return readToken(token) ?? { token, playerId, name: fresh.name, role, expiresAt };
+  }
+
+  /**
+   * Whether a stored token already carries the name the player typed. The
+   * server sanitises names, so compare with its rule; a player who typed no
+   * usable name keeps the name the server generated for them.
+   */
+  private answersTo(stored: TokenInfo, typed: string): boolean {
+    const wanted = sanitizeName(typed);
+    return wanted === "" || stored.name === wanted;
   }
 
   /**

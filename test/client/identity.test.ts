@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ServerApi } from "../../client/net/api.ts";
 import { IdentityStore, readToken, type KeyValueStore } from "../../client/net/identity.ts";
-import type { GuestTokenResponse } from "../../shared/index.ts";
+import { sanitizeName, type GuestTokenResponse } from "../../shared/index.ts";
 
 function jwt(claims: Record<string, unknown>): string {
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -33,18 +33,20 @@ function fakeApi(now: () => number, { renewTtlS = 30 * 24 * 3600 } = {}) {
     const body = JSON.parse(init?.body as string) as { name: string };
     const bearer = (init?.headers as Record<string, string>).authorization?.replace("Bearer ", "");
     calls.push({ name: body.name, bearer });
+    // As the server does: sanitised, or generated when nothing usable is left.
+    const name = sanitizeName(body.name) || `Player-${counter + 1}`;
     const seconds = Math.floor(now() / 1000);
     const claims = bearer === undefined ? undefined : decodeClaims(bearer);
     const renewed = claims?.aud === "tickwire:renew" && Number(claims.exp) > seconds ? String(claims.sub) : undefined;
     const playerId = renewed ?? `p_${++counter}`;
     const exp = seconds + 3600;
-    const token = jwt({ sub: playerId, name: body.name, role: "player", exp, aud: "tickwire:play" });
+    const token = jwt({ sub: playerId, name, role: "player", exp, aud: "tickwire:play" });
     const renewToken = jwt({ sub: playerId, exp: seconds + renewTtlS, aud: "tickwire:renew", jti: `j${++counter}` });
     const answer: GuestTokenResponse = {
       token,
       renewToken,
       playerId,
-      name: body.name,
+      name,
       role: "player",
       expiresAt: exp * 1000,
     };
@@ -116,6 +118,18 @@ describe("IdentityStore", () => {
     expect(calls.map((c) => c.bearer)).not.toContain(first.token);
     expect(new Set([first.playerId, renewed.playerId, renamed.playerId])).toEqual(new Set([first.playerId]));
     expect(renamed.name).toBe("Alicia");
+  });
+
+  it("reuses its token when the typed name differs only by what the server strips, or is empty", async () => {
+    const now = 1_000_000;
+    const { api, calls } = fakeApi(() => now);
+    const identity = new IdentityStore(api, new MemoryStore(), () => now);
+    const spaced = await identity.token("  Alice\u200B ");
+    expect(spaced.name).toBe("Alice");
+    expect((await identity.token("Alice")).token).toBe(spaced.token);
+    // A player who typed nothing keeps the name the server generated, instead of a new one per join.
+    expect((await identity.token("")).token).toBe(spaced.token);
+    expect(calls).toHaveLength(1);
   });
 
   it("does not send an expired renewal token: it is dropped and a new identity fetched", async () => {
