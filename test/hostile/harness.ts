@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { matchMaker } from "@colyseus/core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { TokenService } from "../../server/auth/TokenService.ts";
@@ -200,4 +201,26 @@ export async function mintToken(name = "Mallory"): Promise<string> {
 /** A raw attacker joined to the arena from `ip`. */
 export async function rawAttacker(arena: HostileArena, ip = attackerIp()): Promise<RawClient> {
   return RawClient.join(arena.ts, arena.room.roomId, await mintToken(), fromIp(ip));
+}
+
+/** POST /matchmake with a chunked body (no Content-Length); resolves with the status. */
+export function chunkedMatchmake(arena: HostileArena): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port: arena.ts.port,
+        method: "POST",
+        path: "/matchmake/joinOrCreate/arena",
+        headers: { "content-type": "application/json", "transfer-encoding": "chunked", ...fromIp(attackerIp()) },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on("error", reject);
+    req.write("{");
+    req.end("}");
+  });
 }

@@ -1,9 +1,17 @@
-import { request } from "node:http";
 import { until } from "../helpers/until.ts";
 import { describe, expect } from "vitest";
 import { TickwireCloseCode } from "../../shared/index.ts";
 import { matchmake, postRaw, RawClient, UpgradeRefused } from "../helpers/rawClient.ts";
-import { attackerIp, fromIp, hostileCase, mintToken, rawAttacker, seatsHeld, useHostileArena } from "./harness.ts";
+import {
+  attackerIp,
+  chunkedMatchmake,
+  fromIp,
+  hostileCase,
+  mintToken,
+  rawAttacker,
+  seatsHeld,
+  useHostileArena,
+} from "./harness.ts";
 
 /**
  * Per-IP limits (requests, connections), matchmaking body size, slow
@@ -124,24 +132,7 @@ describe("matchmaking body (MATCHMAKE_MAX_BODY_BYTES 4096)", () => {
 
   hostileCase(get, "a chunked matchmaking body with no Content-Length", "411, no seat", async (arena) => {
     const seatsBefore = await seatsHeld(arena);
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = request(
-        {
-          host: "127.0.0.1",
-          port: arena.ts.port,
-          method: "POST",
-          path: "/matchmake/joinOrCreate/arena",
-          headers: { "content-type": "application/json", "transfer-encoding": "chunked", ...fromIp(attackerIp()) },
-        },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        },
-      );
-      req.on("error", reject);
-      req.write("{");
-      req.end("}");
-    });
+    const status = await chunkedMatchmake(arena);
     expect(status).toBe(411);
     expect(await seatsHeld(arena)).toBe(seatsBefore);
   });

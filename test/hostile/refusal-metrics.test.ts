@@ -1,9 +1,16 @@
-import { request } from "node:http";
 import { Protocol } from "@colyseus/core";
 import { describe, expect } from "vitest";
 import { TickwireCloseCode } from "../../shared/index.ts";
 import { RawClient, UpgradeRefused, matchmake, postRaw } from "../helpers/rawClient.ts";
-import { attackerIp, fromIp, hostileCase, rawAttacker, useHostileArena, type HostileArena } from "./harness.ts";
+import {
+  attackerIp,
+  chunkedMatchmake,
+  fromIp,
+  hostileCase,
+  rawAttacker,
+  useHostileArena,
+  type HostileArena,
+} from "./harness.ts";
 
 /**
  * Refusals at the edge (frames, HTTP gate, upgrades) are counted in
@@ -160,25 +167,3 @@ describe("edge refusals in /metrics", () => {
     },
   );
 });
-
-/** POST /matchmake with a chunked body (no Content-Length); resolves with the status. */
-function chunkedMatchmake(arena: HostileArena): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port: arena.ts.port,
-        method: "POST",
-        path: "/matchmake/joinOrCreate/arena",
-        headers: { "content-type": "application/json", "transfer-encoding": "chunked", ...fromIp(attackerIp()) },
-      },
-      (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      },
-    );
-    req.on("error", reject);
-    req.write("{");
-    req.end("}");
-  });
-}
