@@ -21,7 +21,7 @@ export interface PinHooks {
 
 export const hooks: PinHooks = {};
 
-export class PinRoom extends Room<{ state: Counter }> {
+export class PinRoom extends Room<{ state: Counter; input: MoveInput }> {
   override state = new Counter();
   override inputs = this.defineInput(MoveInput, { bufferMaxSize: 8 });
   override messages = {
