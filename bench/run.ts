@@ -7,7 +7,7 @@
  * costs, prints Markdown tables on stdout (progress on stderr) and writes
  * bench/results/latest.json.
  */
-import "../server/polyfills.ts";
+import "../colyseus/webSocketGlobal.ts";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { probeCapacity, type Capacity } from "./capacity.ts";

@@ -1,6 +1,8 @@
-import "./polyfills.ts";
+import "../colyseus/webSocketGlobal.ts";
 import type { AddressInfo } from "node:net";
-import { defineRoom, defineServer, matchMaker } from "@colyseus/core";
+import { defineRoom, defineServer } from "@colyseus/core";
+import { restrictMatchmakingCors } from "../colyseus/cors.ts";
+import { GuardedTransport } from "../colyseus/transport.ts";
 import { ARENA_BOUNDS, MoveInput, RoomName } from "../shared/index.ts";
 import type { Config } from "./config.ts";
 import { TokenService, resolveSecret } from "./auth/TokenService.ts";
@@ -14,8 +16,6 @@ import { ServerLifecycle } from "./lifecycle/ServerLifecycle.ts";
 import { colyseusLogger, createLogger, type Logger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./metrics/Metrics.ts";
 import { tickwireFramePolicy } from "./net/framePolicy.ts";
-import type { OriginPolicy } from "./net/originPolicy.ts";
-import { GuardedTransport } from "./net/transport.ts";
 import { configureArenaRoom } from "./rooms/ArenaRoom.ts";
 import type { PlayRoomContext } from "./rooms/PlayRoom.ts";
 import { configureWorldRoom } from "./rooms/WorldRoom.ts";
@@ -101,22 +101,6 @@ function buildServer(
     // Signals are handled by server/index.ts, so tests and embedders own the process.
     gracefullyShutdown: false,
   });
-}
-
-/**
- * Colyseus answers every HTTP request with CORS headers built from
- * `controller.DEFAULT_CORS_HEADERS` (`Access-Control-Allow-Origin: *`) merged
- * with `controller.getCorsHeaders()` (by default: echo any Origin, with
- * credentials allowed). Only origins the policy admits are echoed now.
- * `matchMaker.controller` is a process-wide singleton, like the matchmaker.
- */
-function restrictMatchmakingCors(origins: OriginPolicy): void {
-  const defaults: Record<string, string> = matchMaker.controller.DEFAULT_CORS_HEADERS;
-  delete defaults["Access-Control-Allow-Origin"];
-  matchMaker.controller.getCorsHeaders = (headers: Headers): Record<string, string> => {
-    const allowed = origins.corsOrigin(headers.get("origin") ?? undefined, headers.get("host") ?? undefined);
-    return allowed === undefined ? { Vary: "Origin" } : { "Access-Control-Allow-Origin": allowed, Vary: "Origin" };
-  };
 }
 
 /** The server's type, for `new Client<TickwireServer>(url)` on the client side. */

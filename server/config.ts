@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { OPEN_WORLD_SIZE, POSITION_MAX } from "../shared/constants.ts";
 import { parseAddressOrCidr } from "./net/clientIp.ts";
+import type { EdgeSettings } from "./net/edgeSettings.ts";
 import { isHttpOrigin } from "./net/originPolicy.ts";
 
 /**
@@ -109,36 +110,6 @@ export interface AuthSettings {
   renewTtlSeconds: number;
 }
 
-/** Transport and HTTP edge limits (server/net/). */
-export interface NetSettings {
-  /**
-   * Origins allowed to open a WebSocket or call /matchmake and /auth from a
-   * browser, as `scheme://host[:port]`. Undefined = the default policy: same
-   * origin, plus any localhost origin outside production.
-   */
-  allowedOrigins: string[] | undefined;
-  /** Peer addresses (IPs or CIDRs) whose `X-Forwarded-For` is believed. */
-  trustedProxies: string[];
-  /** Largest WebSocket message accepted; bigger closes the socket with 1009 (`ws` maxPayload). */
-  maxPayloadBytes: number;
-  /** Most fragments one WebSocket message may arrive in; more closes with 1008 (`ws` maxFragments). */
-  maxFragments: number;
-  /** Ping period; a peer missing `heartbeatMaxMissed` pongs in a row is terminated. */
-  heartbeatIntervalMs: number;
-  heartbeatMaxMissed: number;
-  /** Frames per connection per second; more are dropped, over twice this closes with 4429 (server/net/frameGuard.ts). */
-  maxMessagesPerSecond: number;
-  /** Bytes queued for one client (ws `bufferedAmount`) before it is cut off as a slow consumer. */
-  maxBufferedBytes: number;
-  /** Concurrent WebSocket connections per client IP. */
-  maxConnectionsPerIp: number;
-  /** Token bucket per client IP for /matchmake, /auth and WebSocket upgrades. */
-  httpRatePerMinute: number;
-  httpBurst: number;
-  /** Largest /matchmake request body. */
-  matchmakeMaxBodyBytes: number;
-}
-
 /** Chat moderation, per room. Durations in ms here, in the units their names say in the environment. */
 export interface ChatSettings {
   /** Token bucket: lines a player may send at once... */
@@ -180,7 +151,7 @@ export interface Config {
   /** When set, `GET /metrics` requires `Authorization: Bearer <metricsToken>`. */
   metricsToken: string | undefined;
   auth: AuthSettings;
-  net: NetSettings;
+  net: EdgeSettings;
   /** SIGTERM/SIGINT: exit 0 at the latest this many seconds after the signal. */
   shutdownTimeoutSeconds: number;
   chat: ChatSettings;
@@ -303,7 +274,7 @@ export type ConfigOverrides = Partial<Omit<Config, "arena" | "world" | "auth" | 
   world?: Partial<WorldSettings>;
   auth?: Partial<AuthSettings>;
   chat?: Partial<ChatSettings>;
-  net?: Partial<NetSettings>;
+  net?: Partial<EdgeSettings>;
 };
 
 export function defaultConfig(overrides: ConfigOverrides = {}): Config {

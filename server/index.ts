@@ -1,4 +1,4 @@
-import "./polyfills.ts";
+import "../colyseus/webSocketGlobal.ts";
 import { createApp } from "./app.ts";
 import { ConfigError, parseConfig, type Config } from "./config.ts";
 import { installGracefulShutdown } from "./lifecycle/shutdown.ts";

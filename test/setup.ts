@@ -1,2 +1,2 @@
 // Colyseus reads the global WebSocket; Node 20 has none.
-import "../server/polyfills.ts";
+import "../colyseus/webSocketGlobal.ts";

@@ -1,13 +1,11 @@
 import { Protocol } from "@colyseus/core";
 import { Client, type InputHandle, type Room } from "@colyseus/sdk";
+import { bodyOffsetOf, protocolCodeOf } from "../../colyseus/protocol.ts";
+import { tapReceivedFrames } from "../../colyseus/sdkFrameTap.ts";
 import type { TickwireServer } from "../../server/app.ts";
 import type { PlayerSnapshot } from "../../server/rooms/PlayRoom.ts";
 import { MoveInput, type ArenaState } from "../../shared/index.ts";
 import { emptyTraffic, guestToken, type Traffic } from "./wire.ts";
-
-const TIMED = 0x80;
-const TIMED_PREFIX = 8;
-const CODE_MASK = 0x1f;
 
 type DecodedRoom = Room<unknown, ArenaState>;
 
@@ -92,18 +90,12 @@ export class SdkBot {
     this.room.onLeave(() => {
       if (!this.closing) this.droppedWith = -1;
     });
-    // The SDK's transport reads `connection.events.onmessage` per message, so
-    // wrapping it sees each frame's bytes before the decoder does.
-    const events = this.room.connection.events;
-    const decode = events.onmessage;
-    events.onmessage = (event: MessageEvent<ArrayBuffer>) => {
-      const bytes = event.data.byteLength;
-      const first = new Uint8Array(event.data, 0, 1)[0] ?? 0;
-      countFrame(this.traffic, first, bytes);
-      if ((first & CODE_MASK) === Protocol.ROOM_STATE_PATCH)
-        this.pendingBody = bytes - 1 - (first & TIMED ? TIMED_PREFIX : 0);
-      decode?.(event);
-    };
+    // Each frame's bytes, before the decoder sees them.
+    tapReceivedFrames(this.room, (frame) => {
+      countFrame(this.traffic, frame);
+      if (protocolCodeOf(frame) === Protocol.ROOM_STATE_PATCH)
+        this.pendingBody = frame.byteLength - bodyOffsetOf(frame);
+    });
     this.room.onStateChange(() => this.countUpdates());
   }
 
@@ -129,9 +121,10 @@ export class SdkBot {
   }
 }
 
-function countFrame(traffic: Traffic, first: number, bytes: number): void {
+function countFrame(traffic: Traffic, frame: Uint8Array): void {
+  const bytes = frame.byteLength;
   traffic.bytes += bytes;
-  const code = first & CODE_MASK;
+  const code = protocolCodeOf(frame);
   if (code === Protocol.ROOM_STATE || code === Protocol.ROOM_STATE_PATCH) {
     traffic.stateBytes += bytes;
     traffic.patches++;

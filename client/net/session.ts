@@ -1,4 +1,5 @@
 import { Callbacks, CloseCode, Predict, type Reconciler, type Room } from "@colyseus/sdk";
+import { tapReceivedFrames } from "../../colyseus/sdkFrameTap.ts";
 import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
 import {
   ClientMessage,
@@ -152,13 +153,8 @@ export class GameSession {
       });
     });
 
-    // Count every received frame. The SDK re-reads `events.onmessage` per frame, so this survives reconnects.
-    const events = room.connection.events;
-    const deliver = events.onmessage;
-    events.onmessage = (event: MessageEvent) => {
-      this.metrics.received(frameBytes(event.data), this.now());
-      deliver?.(event);
-    };
+    // Count every received frame, reconnections included.
+    tapReceivedFrames(room, (frame) => this.metrics.received(frame.byteLength, this.now()));
 
     this.pingTimer = setInterval(() => this.ping(), PING_INTERVAL_MS);
     handlers.connection(this.state);
@@ -258,16 +254,6 @@ export class GameSession {
     for (const dispose of this.disposers.splice(0)) dispose();
     this.reconciler = undefined;
   }
-}
-
-const utf8 = new TextEncoder();
-
-function frameBytes(data: unknown): number {
-  if (data instanceof ArrayBuffer) return data.byteLength;
-  if (ArrayBuffer.isView(data)) return data.byteLength;
-  // Colyseus frames are binary; a text frame would be UTF-8 on the wire.
-  if (typeof data === "string") return utf8.encode(data).byteLength;
-  return 0;
 }
 
 /** Words for a close code, for the start screen after a session ends. */

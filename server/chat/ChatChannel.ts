@@ -21,7 +21,7 @@ export interface ChatHost {
   /** Send a line to every connected client. */
   broadcast(line: ChatLine): void;
   /** Remove a session for good (a moderator's /kick): close it, and hold no reconnection seat for it. */
-  kick(sessionId: string): void;
+  kickPlayer(sessionId: string): void;
   /** A line or command was refused (for the operators' metrics). */
   rejected?(reason: string): void;
   /**
@@ -88,7 +88,7 @@ export class ChatChannel {
         return;
       }
       case "kick":
-        for (const sessionId of effect.sessionIds) this.host.kick(sessionId);
+        for (const sessionId of effect.sessionIds) this.host.kickPlayer(sessionId);
         return;
       case "audit": {
         const { type: _type, ...fields } = effect;

@@ -1,6 +1,6 @@
 import { TickwireCloseCode } from "../../shared/index.ts";
-import type { FrameGuardEvent } from "./frameGuard.ts";
-import type { HttpRefusalReason } from "./httpGate.ts";
+import type { FrameGuardEvent } from "./frameAdmission.ts";
+import type { HttpRefusalReason } from "./httpAdmission.ts";
 
 /**
  * What the edge refused, as the `type` and `reason` labels of
@@ -38,7 +38,7 @@ export type FrameRefusalReason =
   | "internal_error"
   | "other";
 
-/** A WebSocket upgrade refused before any frame (transport.ts verifyClient). */
+/** A WebSocket upgrade refused before any frame (colyseus/transport.ts verifyClient). */
 export type UpgradeRefusalReason = "shutting_down" | "origin_forbidden" | "rate_limited" | "too_many_connections";
 
 /** The reason label of a frame guard event (each one drops a frame or closes its connection). */
@@ -70,35 +70,6 @@ function closeCodeReason(code: number): FrameRefusalReason {
       return "unknown_type";
     case TickwireCloseCode.InternalError:
       return "internal_error";
-    default:
-      return "other";
-  }
-}
-
-/**
- * An error `ws` emitted before closing a connection for a protocol violation
- * (receiver.js: each carries a fixed `code` and the close code it sends).
- */
-export function wsErrorRefusal(error: unknown): FrameRefusalReason {
-  const code = typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
-  if (typeof code !== "string") return "other";
-  switch (code) {
-    case "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH":
-    case "WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH":
-      return "too_large";
-    case "WS_ERR_TOO_MANY_BUFFERED_PARTS":
-      return "too_many_fragments";
-    case "WS_ERR_INVALID_UTF8":
-      return "invalid_utf8";
-    case "WS_ERR_INVALID_OPCODE":
-    case "WS_ERR_EXPECTED_FIN":
-    case "WS_ERR_EXPECTED_MASK":
-    case "WS_ERR_UNEXPECTED_MASK":
-    case "WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH":
-    case "WS_ERR_INVALID_CLOSE_CODE":
-    case "WS_ERR_UNEXPECTED_RSV_1":
-    case "WS_ERR_UNEXPECTED_RSV_2_3":
-      return "protocol_error";
     default:
       return "other";
   }

@@ -1,7 +1,8 @@
 import { Protocol } from "@colyseus/core";
 import type { Schema } from "@colyseus/schema";
 import { TickwireCloseCode } from "../../shared/index.ts";
-import { inputFrameCheck } from "./inputFrames.ts";
+import { inputFrameCheck } from "../../colyseus/inputWire.ts";
+import { PROTOCOL_CODE_MASK } from "../../colyseus/protocol.ts";
 
 /** A frame's fate before Colyseus sees it: pass, or close the sender with this code. */
 export type FrameCheck = { ok: true } | { ok: false; code: number; reason: string };
@@ -14,9 +15,6 @@ const PROTOCOL_ERROR = 1002;
 const UNSUPPORTED_DATA = 1003;
 const OK: FrameCheck = { ok: true };
 const MALFORMED_INPUT: FrameCheck = { ok: false, code: PROTOCOL_ERROR, reason: "malformed input" };
-
-/** Low five bits: the protocol code; high three: modifiers (shared-types PROTOCOL_CODE_MASK). */
-const CODE_MASK = 0x1f;
 
 /**
  * What a Tickwire client may send, checked on every frame.
@@ -34,7 +32,7 @@ const CODE_MASK = 0x1f;
  *   the unknown type name back in its "no_handler" reply: 4400, like any
  *   unknown message type;
  * - an input frame whose body is not a well-formed encoding of the room's
- *   input schema (inputFrames.ts): 1002.
+ *   input schema (colyseus/inputWire.ts): 1002.
  *
  * ROOM_DATA payloads are left to the room: unknown types close with 4400
  * (PlayRoom's "*" handler), undecodable msgpack with core's 4002, and a
@@ -46,7 +44,7 @@ export function tickwireFramePolicy(inputSchema: new () => Schema): FramePolicy 
     if (!isBinary) return { ok: false, code: UNSUPPORTED_DATA, reason: "binary frames only" };
     const first = frame[0];
     if (first === undefined) return { ok: false, code: PROTOCOL_ERROR, reason: "empty frame" };
-    if ((first & ~CODE_MASK) !== 0) return { ok: false, code: PROTOCOL_ERROR, reason: "unexpected modifier" };
+    if ((first & ~PROTOCOL_CODE_MASK) !== 0) return { ok: false, code: PROTOCOL_ERROR, reason: "unexpected modifier" };
     switch (first) {
       case Protocol.JOIN_ROOM:
       case Protocol.LEAVE_ROOM:

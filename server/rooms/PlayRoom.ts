@@ -1,4 +1,6 @@
 import { Room, ServerError, type RoomException, type RoomMethodName } from "@colyseus/core";
+import { closeClientOnPurpose } from "../../colyseus/closeSocket.ts";
+import { dropUnclaimedSeats, releaseHeldSeat } from "../../colyseus/roomInternals.ts";
 import type { Counter, Histogram } from "prom-client";
 import {
   AUTH_FAILED_CODE,
@@ -32,10 +34,9 @@ import type { ServerLifecycle } from "../lifecycle/ServerLifecycle.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics/Metrics.ts";
 import { clientMeter, meterClient, type ClientMeter } from "../metrics/meterClient.ts";
-import { kickClient } from "../net/kick.ts";
 import { TokenBuckets } from "../net/rateLimits.ts";
 import { validated } from "../net/validated.ts";
-import { dropUnclaimedSeats, mayReconnect, releaseHeldSeat } from "./seats.ts";
+import { mayReconnect } from "./seats.ts";
 import type { PlayClient } from "./PlayClient.ts";
 import { spawnPoint } from "./spawn.ts";
 
@@ -69,7 +70,7 @@ export interface PlayRoomContext {
   now: () => number;
   logger: Logger | undefined;
   metrics: Metrics | undefined;
-  /** The transport's per-connection frame rate (NetSettings.maxMessagesPerSecond). */
+  /** The transport's per-connection frame rate (EdgeSettings.maxMessagesPerSecond). */
   messagesPerSecond: number;
   lifecycle: ServerLifecycle;
 }
@@ -172,7 +173,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
       clients: () => this.clients,
       broadcast: (line) => this.broadcast(ServerMessage.Chat, line),
       roomLineAudience: (line) => this.roomLineAudience(line),
-      kick: (sessionId) => this.kick(sessionId),
+      kickPlayer: (sessionId) => this.kickPlayer(sessionId),
       rejected: (reason) => this.reject(ClientMessage.Chat, reason),
     },
     new ChatModerator(this.context.chat, this.context.now),
@@ -193,7 +194,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
   override onCreate(): void {
     const { settings } = this.context;
     this.maxClients = settings.maxClients;
-    // A backstop only: the transport's frame guard (server/net/frameGuard.ts)
+    // A backstop only: the transport's frame guard (server/net/frameAdmission.ts)
     // drops frames over `messagesPerSecond` and disconnects at twice that, so
     // core's counter, which closes with 4002 on the first frame over, is never
     // reached while the guard works.
@@ -210,7 +211,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     this.onMessage("*", (client: PlayClient) => {
       this.meters?.unknown.inc();
       this.reject("unknown", "unknown_type");
-      kickClient(client, TickwireCloseCode.UnknownMessage, "unknown message type");
+      closeClientOnPurpose(client, TickwireCloseCode.UnknownMessage, "unknown message type");
     });
   }
 
@@ -396,13 +397,13 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
   /**
    * Close a session with Kicked. The reason is fixed and short: `ws` throws on
    * close reasons over 123 bytes (the moderator's reason is in the system line).
-   * Through `kickClient`, so onDrop holds no seat for it even when the peer
+   * Through `closeClientOnPurpose`, so onDrop holds no seat for it even when the peer
    * never echoes the 4401 (then core reports 1006); a kicked player whose
    * seat is already held for reconnection loses it too.
    */
-  private kick(sessionId: string): void {
+  private kickPlayer(sessionId: string): void {
     for (const client of this.clients) {
-      if (client.sessionId === sessionId) kickClient(client, TickwireCloseCode.Kicked, "kicked");
+      if (client.sessionId === sessionId) closeClientOnPurpose(client, TickwireCloseCode.Kicked, "kicked");
     }
     releaseHeldSeat(this, sessionId);
   }

@@ -1,4 +1,6 @@
 import { Client, type Room as SdkRoom } from "@colyseus/sdk";
+import { bodyOffsetOf, protocolCodeOf } from "../../colyseus/protocol.ts";
+import { tapReceivedFrames } from "../../colyseus/sdkFrameTap.ts";
 import type { TickwireServer } from "../../server/app.ts";
 import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
 import {
@@ -144,24 +146,11 @@ export interface ReceivedFrame {
   bytes: number;
 }
 
-const TIMED = 0x80;
-const TIMED_PREFIX = 8;
-
-/**
- * Record every raw frame a joined SDK room receives from now on. The SDK's
- * transport reads `connection.events.onmessage` on each message, so wrapping
- * it sees the bytes before they are decoded.
- */
+/** Record every raw frame a joined SDK room receives from now on, before the SDK decodes it. */
 export function recordFrames(room: ArenaSdkRoom): ReceivedFrame[] {
   const frames: ReceivedFrame[] = [];
-  const events = room.connection.events;
-  const decode = events.onmessage;
-  events.onmessage = (event: MessageEvent<ArrayBuffer>) => {
-    const bytes = new Uint8Array(event.data);
-    const first = bytes[0] ?? 0;
-    const start = 1 + (first & TIMED ? TIMED_PREFIX : 0);
-    frames.push({ code: first & 0x1f, body: bytes.subarray(start), bytes: bytes.byteLength });
-    decode?.(event);
-  };
+  tapReceivedFrames(room, (bytes) => {
+    frames.push({ code: protocolCodeOf(bytes), body: bytes.subarray(bodyOffsetOf(bytes)), bytes: bytes.byteLength });
+  });
   return frames;
 }

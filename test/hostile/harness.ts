@@ -2,7 +2,8 @@ import { request } from "node:http";
 import { matchMaker } from "@colyseus/core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { TokenService } from "../../server/auth/TokenService.ts";
-import { defaultConfig, type NetSettings } from "../../server/config.ts";
+import { defaultConfig } from "../../server/config.ts";
+import type { EdgeSettings } from "../../server/net/edgeSettings.ts";
 import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
 import { MoveInput, Role } from "../../shared/index.ts";
 import { joinArena, untilPatched, type ArenaPlayer } from "../helpers/clients.ts";
@@ -32,7 +33,7 @@ export interface HostileArena {
   honest: [HonestPlayer, HonestPlayer];
   /** Structured log lines the server wrote (level ≥ debug). */
   logs: LogLine[];
-  net: NetSettings;
+  net: EdgeSettings;
   close(): Promise<void>;
 }
 
@@ -44,7 +45,7 @@ export interface LogLine {
 
 export async function startHostileArena(overrides: TestServerOptions = {}): Promise<HostileArena> {
   const captured = captureLogs("debug");
-  const net: NetSettings = { ...defaultConfig().net, trustedProxies: ["127.0.0.1"], ...HEARTBEAT, ...overrides.net };
+  const net: EdgeSettings = { ...defaultConfig().net, trustedProxies: ["127.0.0.1"], ...HEARTBEAT, ...overrides.net };
   const ts = await startTestServer({
     ...overrides,
     auth: { secret: SECRET, ...overrides.auth },

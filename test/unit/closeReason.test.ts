@@ -2,7 +2,7 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
-import { kick } from "../../server/net/kick.ts";
+import { closeOnPurpose } from "../../colyseus/closeSocket.ts";
 
 /**
  * The reason ArenaRoom answers unknown types itself: core's fallback closes
@@ -30,10 +30,10 @@ describe("close reasons", () => {
     expect(() => serverSide.close(4002, reason)).toThrow(RangeError);
   });
 
-  it("kick() truncates the reason to 123 bytes and closes cleanly", async () => {
+  it("closeOnPurpose() truncates the reason to 123 bytes and closes cleanly", async () => {
     const { serverSide, clientSide } = await connectedPair();
     const closed = once(clientSide, "close") as Promise<[number, Buffer]>;
-    kick(serverSide, 4400, "é".repeat(200));
+    closeOnPurpose(serverSide, 4400, "é".repeat(200));
     const [code, reason] = await closed;
     expect(code).toBe(4400);
     expect(reason.toString()).toBe("é".repeat(61));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { truncateUtf8 } from "../../colyseus/closeSocket.ts";
 import { createClientIpResolver, limitKey, normalizeAddress } from "../../server/net/clientIp.ts";
 import { ConnectionLimits } from "../../server/net/connectionLimits.ts";
-import { truncateUtf8 } from "../../server/net/kick.ts";
 import { createOriginPolicy } from "../../server/net/originPolicy.ts";
 import { FrameRateLimit, TokenBuckets } from "../../server/net/rateLimits.ts";
 import { isUnder, routedPath } from "../../server/net/requestPath.ts";

@@ -2,8 +2,8 @@ import { Protocol } from "@colyseus/core";
 import { schema, t } from "@colyseus/schema";
 import { InputEncoder } from "@colyseus/schema/input";
 import { describe, expect, it } from "vitest";
+import { inputFrameCheck } from "../../colyseus/inputWire.ts";
 import { tickwireFramePolicy } from "../../server/net/framePolicy.ts";
-import { inputFrameCheck } from "../../server/net/inputFrames.ts";
 import { MoveInput, TickwireCloseCode } from "../../shared/index.ts";
 
 describe("input frame check", () => {

@@ -1,4 +1,7 @@
 /**
+ * Mirrors: @colyseus/core@0.18.17 src/Room.ts (Room#_onJoin reads the global `WebSocket.OPEN` while a client reconnects)
+ * Mirrors: ws@8.23.0 index.js (the WebSocket class)
+ *
  * Colyseus 0.18 targets Node ≥ 22 and reads the global `WebSocket` during
  * reconnection; Node 20 has none. Importing this module first provides `ws`'s.
  */

@@ -1,6 +1,9 @@
 import type { WebSocket } from "ws";
 
 /**
+ * Mirrors: ws@8.23.0 lib/websocket.js (WebSocket#send, #bufferedAmount, #terminate)
+ * Mirrors: @colyseus/ws-transport@0.18.4 src/WebSocketClient.ts (WebSocketClient#raw → `this.ref.send`)
+ *
  * Cut off a client that stops reading before it can grow server memory.
  *
  * Every byte the server sends a client goes through `ws.send` (Colyseus'

@@ -1,24 +1,32 @@
 import type { IncomingMessage } from "node:http";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import type { WebSocket } from "ws";
-import type { NetSettings } from "../config.ts";
-import type { Logger } from "../logger.ts";
-import { createClientIpResolver, limitKey, type ClientIpResolver } from "./clientIp.ts";
-import { ConnectionLimits } from "./connectionLimits.ts";
-import { frameGuardRefusal, wsErrorRefusal, type CountEdgeRefusal, type UpgradeRefusalReason } from "./edgeRefusals.ts";
-import { guardFrames, type FrameGuardEvent } from "./frameGuard.ts";
-import type { FramePolicy } from "./framePolicy.ts";
-import { createGatedHttpServer } from "./httpGate.ts";
-import { markKicked } from "./kick.ts";
-import { createOriginPolicy, type OriginPolicy } from "./originPolicy.ts";
-import { TokenBuckets } from "./rateLimits.ts";
-import { guardSlowConsumer } from "./slowConsumer.ts";
+import type { Logger } from "../server/logger.ts";
+import { createClientIpResolver, limitKey, type ClientIpResolver } from "../server/net/clientIp.ts";
+import { ConnectionLimits } from "../server/net/connectionLimits.ts";
+import type { EdgeSettings } from "../server/net/edgeSettings.ts";
+import { frameGuardRefusal, type CountEdgeRefusal, type UpgradeRefusalReason } from "../server/net/edgeRefusals.ts";
+import { createFrameAdmission, type FrameGuardEvent } from "../server/net/frameAdmission.ts";
+import type { FramePolicy } from "../server/net/framePolicy.ts";
+import { createHttpAdmission } from "../server/net/httpAdmission.ts";
+import { createOriginPolicy, type OriginPolicy } from "../server/net/originPolicy.ts";
+import { TokenBuckets } from "../server/net/rateLimits.ts";
+import { denyReconnection } from "./closeSocket.ts";
+import { tapInboundFrames } from "./frameTap.ts";
+import { createGatedHttpServer } from "./httpServerGate.ts";
+import { guardSlowConsumer } from "./sendGuard.ts";
+import { wsErrorRefusal } from "./wsErrors.ts";
+
+/**
+ * Mirrors: @colyseus/ws-transport@0.18.4 src/WebSocketTransport.ts (constructor options, `wss` 'connection', onConnection's `/<processId>/<roomId>` path)
+ * Mirrors: ws@8.23.0 lib/websocket-server.js (verifyClient, maxPayload, maxFragments, maxBufferedChunks; 'error' before a protocol-violation close)
+ */
 
 export interface EdgeOptions {
-  net: NetSettings;
+  net: EdgeSettings;
   /** Outside production the default origin policy also admits localhost. */
   production: boolean;
-  /** What clients may send (framePolicy.ts). */
+  /** What clients may send (server/net/framePolicy.ts). */
   framePolicy: FramePolicy;
   /** True once shutdown began: new upgrades are refused with 503. */
   shuttingDown: () => boolean;
@@ -62,8 +70,8 @@ type VerifyDone = (accept: boolean, code?: number, message?: string) => void;
  * - upgrade admission (`verifyClient`, which `ws` calls with the raw request
  *   and so the socket's peer address): Origin, per-IP request budget,
  *   per-IP concurrent connections, shutdown.
- * - per connection: the frame guard (rate, frame policy, dispatch firewall) and the
- *   slow-consumer cap.
+ * - per connection: the frame tap applying the frame admission (rate, frame
+ *   policy, dispatch firewall), and the slow-consumer cap.
  */
 export class GuardedTransport extends WebSocketTransport {
   readonly edge: Edge;
@@ -77,17 +85,19 @@ export class GuardedTransport extends WebSocketTransport {
       connections: new ConnectionLimits(net.maxConnectionsPerIp),
       requests: new TokenBuckets({ ratePerSecond: net.httpRatePerMinute / 60, burst: net.httpBurst }),
     };
-    const server = createGatedHttpServer({
-      origins: edge.origins,
-      clientIp: edge.clientIp,
-      requests: edge.requests,
-      matchmakeMaxBodyBytes: net.matchmakeMaxBodyBytes,
-      // Debug, not warn: a flood of refusals must not become a flood of log lines.
-      onRefused: (refusal) => {
-        countRefusal({ type: "http", reason: refusal.error });
-        log?.debug(refusal, "http request refused");
-      },
-    });
+    const server = createGatedHttpServer(
+      createHttpAdmission({
+        origins: edge.origins,
+        clientIp: edge.clientIp,
+        requests: edge.requests,
+        matchmakeMaxBodyBytes: net.matchmakeMaxBodyBytes,
+        // Debug, not warn: a flood of refusals must not become a flood of log lines.
+        onRefused: (refusal) => {
+          countRefusal({ type: "http", reason: refusal.error });
+          log?.debug(refusal, "http request refused");
+        },
+      }),
+    );
 
     const verifyClient = ({ origin, req }: VerifyInfo, done: VerifyDone): void => {
       const ip = limitKey(edge.clientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"]));
@@ -119,15 +129,18 @@ export class GuardedTransport extends WebSocketTransport {
 
     this.wss.on("connection", (ws: WebSocket, req: IncomingMessage) => {
       const roomId = roomIdOf(req);
-      guardFrames(ws, {
-        messagesPerSecond: net.maxMessagesPerSecond,
-        policy: framePolicy,
-        onEvent: (event: FrameGuardEvent) => {
-          countRefusal({ type: "frame", reason: frameGuardRefusal(event) });
-          if (event.kind === "dispatch_threw") log?.error({ err: event.error, roomId }, "frame dispatch threw");
-          else log?.debug({ roomId, ...event }, "frame refused");
-        },
-      });
+      tapInboundFrames(
+        ws,
+        createFrameAdmission({
+          messagesPerSecond: net.maxMessagesPerSecond,
+          policy: framePolicy,
+          onEvent: (event: FrameGuardEvent) => {
+            countRefusal({ type: "frame", reason: frameGuardRefusal(event) });
+            if (event.kind === "dispatch_threw") log?.error({ err: event.error, roomId }, "frame dispatch threw");
+            else log?.debug({ roomId, ...event }, "frame refused");
+          },
+        }),
+      );
       guardSlowConsumer(ws, net.maxBufferedBytes, (buffered) =>
         log?.info({ roomId, buffered }, "slow consumer cut off"),
       );
@@ -136,18 +149,18 @@ export class GuardedTransport extends WebSocketTransport {
       // such a client is not owed a reconnection seat.
       ws.on("error", (error: Error) => {
         countRefusal({ type: "frame", reason: wsErrorRefusal(error) });
-        markKicked(ws);
+        denyReconnection(ws);
       });
     });
   }
 }
 
 /**
- * The room id from a Colyseus connection path `/<processId>/<roomId>?…`.
- * Only the path: the query holds the reconnection and auth tokens, which must
- * never reach a log.
+ * The room id from a Colyseus connection path `/<processId>/<roomId>?…`
+ * (the shape WebSocketTransport#onConnection matches). Only the path: the
+ * query holds the reconnection and auth tokens, which must never reach a log.
  */
-function roomIdOf(req: IncomingMessage): string | undefined {
+export function roomIdOf(req: Pick<IncomingMessage, "url">): string | undefined {
   const path = (req.url ?? "").split("?")[0] ?? "";
   return /\/[\w-]+\/([\w-]+)$/.exec(path)?.[1];
 }

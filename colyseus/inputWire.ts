@@ -1,6 +1,9 @@
 import type { Schema } from "@colyseus/schema";
 
 /**
+ * Mirrors: @colyseus/schema@5.0.34 src/input/InputEncoder.ts (reliable and unreliable body layout), src/Metadata.ts (`Symbol.metadata` field table, `type.quantized.bits`)
+ * Mirrors: @colyseus/core@0.18.17 src/input/RoomInput.ts (decodeReliable, decodeUnreliable)
+ *
  * Structural check of input frame bodies against the room's input schema,
  * before core's decoder sees them.
  *
@@ -71,7 +74,9 @@ function fieldWidths(schema: new () => Schema): number[] {
     const field = metadata[index]!;
     const bits = quantizedBits(field.type);
     if (bits === undefined) {
-      throw new Error(`input field "${field.name}": only t.quantized() fields are checked; extend inputFrames.ts`);
+      throw new Error(
+        `input field "${field.name}": only t.quantized() fields are checked; extend colyseus/inputWire.ts`,
+      );
     }
     widths[index] = bits / 8;
   }

@@ -1,0 +1,61 @@
+import { Protocol, getMessageBytes } from "@colyseus/core";
+import type { WebSocket } from "ws";
+import { ServerMessage, type ProtocolError } from "../shared/index.ts";
+import type { FrameAdmission } from "../server/net/frameAdmission.ts";
+import { closeOnPurpose, reconnectionDenied } from "./closeSocket.ts";
+
+/**
+ * Mirrors: ws@8.23.0 lib/websocket.js (receiverOnMessage: `this[kWebSocket].emit('message', data, isBinary)`, no try)
+ * Mirrors: @colyseus/core@0.18.17 src/Protocol.ts (getMessageBytes.raw framing of ROOM_DATA)
+ *
+ * Every inbound frame of one connection passes here before Colyseus sees it,
+ * and its fate is the admission's decision (server/net/frameAdmission.ts).
+ *
+ * Why the socket's `emit`: `ws` hands each frame to its listeners by
+ * `emit("message", data, isBinary)`, and core's listener was added before
+ * this connection reached Tickwire; wrapping `emit` is the one place that
+ * sees every frame first, whatever listeners exist.
+ *
+ * Why the try: `ws` emits 'message' from inside the TCP socket's 'data'
+ * handler with no try (websocket.js receiverOnMessage), so anything that
+ * throws synchronously while Colyseus decodes or dispatches a frame becomes
+ * an uncaught exception and ends the process (reproduced with a throwing
+ * listener). Room handlers are already wrapped by `onUncaughtException`;
+ * this catches the rest (core decoding, input decoding, the protocol switch).
+ */
+export function tapInboundFrames(ws: WebSocket, admission: FrameAdmission): void {
+  const emit = ws.emit.bind(ws) as (event: string | symbol, ...args: unknown[]) => boolean;
+
+  const tappedEmit = (event: string | symbol, ...args: unknown[]): boolean => {
+    if (event !== "message") return emit(event, ...args);
+    // Closed on purpose: closeOnPurpose removed the message listeners, so
+    // later frames would go nowhere anyway. Ignored without an event, so one
+    // flood closed with 4429 is one refusal in the logs and counters, not one
+    // per frame still in flight.
+    if (reconnectionDenied(ws)) return true;
+    const decision = admission.admit(args[0] as Buffer, args[1] === true);
+    switch (decision.action) {
+      case "drop":
+        if (decision.tellSender !== undefined) tellSender(ws, decision.tellSender);
+        return true;
+      case "close":
+        closeOnPurpose(ws, decision.code, decision.reason);
+        return true;
+      case "deliver":
+        break;
+    }
+    try {
+      return emit(event, ...args);
+    } catch (error) {
+      const close = admission.dispatchThrew(error);
+      closeOnPurpose(ws, close.code, close.reason);
+      return true;
+    }
+  };
+  ws.emit = tappedEmit as WebSocket["emit"];
+}
+
+/** A typed "error" message, framed as Colyseus ROOM_DATA so the SDK delivers it to `onMessage("error")`. */
+function tellSender(ws: WebSocket, error: ProtocolError): void {
+  ws.send(getMessageBytes.raw(Protocol.ROOM_DATA, ServerMessage.Error, error));
+}

@@ -1,0 +1,46 @@
+import type { Room } from "@colyseus/core";
+
+/**
+ * Mirrors: @colyseus/core@0.18.17 src/Room.ts (private `_reservedSeats`, `_reconnections`, `resetAutoDisposeTimeout`; Room#_disposeIfEmpty, #allowReconnection)
+ *
+ * The two places where Tickwire reaches into Colyseus' private room fields
+ * (pinned by test/wall/room-internals.test.ts and the hostile suite's
+ * shutdown and reconnection tests).
+ */
+
+/** The private Room members used below, with the shapes core 0.18.17 gives them. */
+interface RoomInternals {
+  /** sessionId → [joinOptions, authData, isConsumed, isWaitingReconnection]. */
+  _reservedSeats?: Record<string, unknown>;
+  /** reconnectionToken → [sessionId, Deferred of the reconnecting client]. */
+  _reconnections?: Record<string, [string, { reject(reason?: unknown): void }]>;
+  resetAutoDisposeTimeout?: (seconds: number) => void;
+}
+
+/**
+ * A room disposes only once it has no clients, no seat reservations and no
+ * pending auto-dispose timer (Room#_disposeIfEmpty), and each reservation
+ * lives for `seatReservationTimeout` (15 s) and re-arms that timer for as
+ * long: one client that matchmade and never connected would hold the whole
+ * shutdown past its deadline (measured: the process hit the 8 s deadline).
+ * When no seat can be claimed any more (upgrades are refused once shutdown
+ * begins), drop them and re-arm core's own timer at 0 s.
+ */
+export function dropUnclaimedSeats(room: Room): void {
+  const core = room as unknown as RoomInternals;
+  // Seats being consumed by a joining client are non-enumerable, so Object.keys leaves them alone.
+  for (const sessionId of Object.keys(core._reservedSeats ?? {})) delete core._reservedSeats?.[sessionId];
+  core.resetAutoDisposeTimeout?.call(room, 0);
+}
+
+/**
+ * End a reconnection seat early (a moderator kicked a player who had
+ * dropped): rejecting core's pending reconnection runs onLeave, as when the
+ * grace period ends.
+ */
+export function releaseHeldSeat(room: Room, sessionId: string): void {
+  const core = room as unknown as RoomInternals;
+  for (const [heldSession, reconnection] of Object.values(core._reconnections ?? {})) {
+    if (heldSession === sessionId) reconnection.reject(new Error("kicked"));
+  }
+}

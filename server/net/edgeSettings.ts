@@ -1,0 +1,33 @@
+/**
+ * Transport and HTTP edge limits: what colyseus/transport.ts and the policies
+ * in server/net/ are built from (server/config.ts parses them from the
+ * environment; SECURITY.md gives each one's reason).
+ */
+export interface EdgeSettings {
+  /**
+   * Origins allowed to open a WebSocket or call /matchmake and /auth from a
+   * browser, as `scheme://host[:port]`. Undefined = the default policy: same
+   * origin, plus any localhost origin outside production.
+   */
+  allowedOrigins: string[] | undefined;
+  /** Peer addresses (IPs or CIDRs) whose `X-Forwarded-For` is believed. */
+  trustedProxies: string[];
+  /** Largest WebSocket message accepted; bigger closes the socket with 1009 (`ws` maxPayload). */
+  maxPayloadBytes: number;
+  /** Most fragments one WebSocket message may arrive in; more closes with 1008 (`ws` maxFragments). */
+  maxFragments: number;
+  /** Ping period; a peer missing `heartbeatMaxMissed` pongs in a row is terminated. */
+  heartbeatIntervalMs: number;
+  heartbeatMaxMissed: number;
+  /** Frames per connection per second; more are dropped, over twice this closes with 4429 (server/net/frameAdmission.ts). */
+  maxMessagesPerSecond: number;
+  /** Bytes queued for one client (ws `bufferedAmount`) before it is cut off as a slow consumer. */
+  maxBufferedBytes: number;
+  /** Concurrent WebSocket connections per client IP. */
+  maxConnectionsPerIp: number;
+  /** Token bucket per client IP for /matchmake, /auth and WebSocket upgrades. */
+  httpRatePerMinute: number;
+  httpBurst: number;
+  /** Largest /matchmake request body. */
+  matchmakeMaxBodyBytes: number;
+}

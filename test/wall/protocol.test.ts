@@ -1,0 +1,73 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ProtocolModifier } from "@colyseus/core";
+import { PROTOCOL_CODE_MASK as UPSTREAM_CODE_MASK } from "@colyseus/shared-types";
+import { describe, expect, it } from "vitest";
+import { PROTOCOL_CODE_MASK, TIMED_MODIFIER, TIMED_PREFIX_BYTES, bodyOffsetOf } from "../../colyseus/protocol.ts";
+import { GuardedTransport, MAX_BUFFERED_CHUNKS, roomIdOf } from "../../colyseus/transport.ts";
+import { tickwireFramePolicy } from "../../server/net/framePolicy.ts";
+import { defaultConfig } from "../../server/config.ts";
+import { MoveInput } from "../../shared/index.ts";
+
+/**
+ * Pins for colyseus/protocol.ts (the frame's first byte), colyseus/transport.ts
+ * (what reaches ws through WebSocketTransport) and colyseus/webSocketGlobal.ts.
+ */
+const core = (path: string) =>
+  readFileSync(join(import.meta.dirname, "../../node_modules/@colyseus/core", path), "utf8");
+
+describe("protocol: the leading byte of a Colyseus frame", () => {
+  it("the code mask and TIMED modifier are upstream's", () => {
+    expect(PROTOCOL_CODE_MASK).toBe(UPSTREAM_CODE_MASK);
+    expect(TIMED_MODIFIER).toBe(ProtocolModifier.TIMED);
+  });
+
+  it("the TIMED prefix is as long as core's serializer writes it", () => {
+    const size = /TIMED_PREFIX_SIZE = (\d+);/.exec(core("build/serializer/SchemaSerializer.mjs"))?.[1];
+    expect(Number(size)).toBe(TIMED_PREFIX_BYTES);
+    expect(bodyOffsetOf(Uint8Array.of(ProtocolModifier.TIMED | 15))).toBe(1 + TIMED_PREFIX_BYTES);
+    expect(bodyOffsetOf(Uint8Array.of(15))).toBe(1);
+  });
+});
+
+describe("transport: Tickwire's limits reach ws through WebSocketTransport", () => {
+  it("passes maxPayload, maxFragments, maxBufferedChunks and verifyClient to its WebSocketServer", () => {
+    const { net } = defaultConfig();
+    const transport = new GuardedTransport({
+      net,
+      production: true,
+      framePolicy: tickwireFramePolicy(MoveInput),
+      shuttingDown: () => false,
+      logger: undefined,
+    });
+    const wss = (
+      transport as unknown as { wss: { options: Record<string, unknown>; listenerCount(e: string): number } }
+    ).wss;
+    expect(wss.options).toMatchObject({
+      maxPayload: net.maxPayloadBytes,
+      maxFragments: net.maxFragments,
+      maxBufferedChunks: MAX_BUFFERED_CHUNKS,
+    });
+    expect(typeof wss.options.verifyClient).toBe("function");
+    // Core's onConnection and Tickwire's guards.
+    expect(wss.listenerCount("connection")).toBe(2);
+    expect(transport.server).toBeDefined();
+    transport.shutdown();
+  });
+
+  it("reads the room id from the path shape WebSocketTransport#onConnection matches", () => {
+    const source = readFileSync(
+      join(import.meta.dirname, "../../node_modules/@colyseus/ws-transport/build/WebSocketTransport.mjs"),
+      "utf8",
+    );
+    expect(source).toContain("/\\/[a-zA-Z0-9_\\-]+\\/([a-zA-Z0-9_\\-]+)$/");
+    expect(roomIdOf({ url: "/proc_1/room-A?sessionId=s&reconnectionToken=secret" })).toBe("room-A");
+  });
+});
+
+describe("webSocketGlobal: core reads the global WebSocket while a client reconnects", () => {
+  it("core's Room still reads WebSocket.OPEN, and the global is set (test/setup.ts imports the module)", () => {
+    expect(core("build/Room.mjs")).toContain("client.readyState !== WebSocket.OPEN");
+    expect(globalThis.WebSocket.OPEN).toBe(1);
+  });
+});
