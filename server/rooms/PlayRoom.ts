@@ -27,7 +27,7 @@ import {
 import { AuthError, type TokenService } from "../auth/TokenService.ts";
 import { ChatChannel } from "../chat/ChatChannel.ts";
 import { ChatModerator } from "../chat/ChatModerator.ts";
-import type { ChatSettings } from "../config.ts";
+import type { ChatSettings } from "../chat/ChatSettings.ts";
 import type { ServerLifecycle } from "../lifecycle/ServerLifecycle.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics/Metrics.ts";
@@ -42,7 +42,12 @@ import { spawnPoint } from "./spawn.ts";
 export type { PlayClient };
 export type PlayState = ArenaState | WorldState;
 
-/** Server-owned settings of one room type. */
+/**
+ * Server-owned settings every play room type has (from the environment:
+ * MAX_CLIENTS or WORLD_MAX_CLIENTS, SPAWN_SEED, INPUT_BUFFER_SIZE,
+ * RECONNECT_GRACE_S, CHAT_REPLAY_SIZE). Each room type's own settings extend
+ * these (ArenaRoomSettings, WorldRoomSettings).
+ */
 export interface PlaySettings {
   /** Seats per room; a full room makes joinOrCreate create another. */
   maxClients: number;
@@ -50,19 +55,14 @@ export interface PlaySettings {
   spawnSeed: number | undefined;
   /** Inputs buffered per player before the oldest is dropped. */
   inputBufferSize: number;
-  /** Where players spawn and move. */
-  bounds: WorldBounds;
-  /** State patches per second; default TICK_HZ (one patch per simulation step). */
-  patchHz?: number;
   /** How long a dropped player keeps their place, in seconds (0 = no reconnection). */
   reconnectGraceSeconds: number;
   /** Chat lines kept per room for `chat:since` replay (≥ the 50 of `chat:history`). */
   chatReplaySize: number;
 }
 
-/** What a configured room class carries; set by its `configure…Room`, never by join options. */
-export interface PlayRoomContext {
-  settings: PlaySettings;
+/** What the server hands every room type, whatever its settings. */
+export interface RoomServices {
   chat: ChatSettings;
   tokens: TokenService;
   /** ms since the epoch; injectable so tests drive rate limits and mutes without waiting. */
@@ -72,6 +72,15 @@ export interface PlayRoomContext {
   /** The transport's per-connection frame rate (NetSettings.maxMessagesPerSecond). */
   messagesPerSecond: number;
   lifecycle: ServerLifecycle;
+}
+
+/** What a configured room class carries; set by its `configure…Room`, never by join options. */
+export interface PlayRoomContext extends RoomServices {
+  settings: PlaySettings;
+  /** Where players spawn and move (the room type's map). */
+  bounds: WorldBounds;
+  /** State patches per second; default TICK_HZ (one patch per simulation step). */
+  patchHz?: number;
 }
 
 /** One player as a debug snapshot reports it (bench-only endpoint). */
@@ -200,7 +209,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     this.maxMessagesPerSecond = 2 * this.context.messagesPerSecond + 1;
     this.random = seededRandom(settings.spawnSeed ?? Math.floor(Math.random() * 0xffffffff));
     this.hueTurn = this.random();
-    this.patchRate = 1000 / (settings.patchHz ?? TICK_HZ);
+    this.patchRate = 1000 / (this.context.patchHz ?? TICK_HZ);
     this.setFixedTimestep((ctx) => this.step(ctx.dt), TICK_HZ);
     this.meters = this.createMeters();
 
@@ -226,7 +235,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     player.id = identity.playerId;
     player.name = this.displayName(identity);
     player.role = identity.role;
-    const spawn = spawnPoint(this.random, this.context.settings.bounds);
+    const spawn = spawnPoint(this.random, this.context.bounds);
     player.x = spawn.x;
     player.y = spawn.y;
     // Golden-angle steps from a random start: consecutive players get colours
@@ -384,7 +393,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
   private step(dt: number): void {
     const started = performance.now();
     this.stepsRun++;
-    const { bounds } = this.context.settings;
+    const { bounds } = this.context;
     for (const [sessionId, player] of this.state.players) {
       const input = this.inputs.get(sessionId).next();
       if (input !== undefined) applyInput(player, input, dt, bounds);

@@ -1,9 +1,29 @@
 import { StateView } from "@colyseus/schema";
 import { ChatKind, WorldState, type Player, type PlayerIdentity, type UnnumberedChatLine } from "../../shared/index.ts";
 import { InterestGrid, type InterestOptions } from "../systems/InterestGrid.ts";
-import { PlayRoom, verifyJoinToken, type PlayClient, type PlayRoomContext } from "./PlayRoom.ts";
+import {
+  PlayRoom,
+  verifyJoinToken,
+  type PlayClient,
+  type PlayRoomContext,
+  type PlaySettings,
+  type RoomServices,
+} from "./PlayRoom.ts";
+
+/** The world room's settings: what every play room has, plus its map, its area of interest and its patch rate. */
+export interface WorldRoomSettings extends PlaySettings {
+  /** Side of the square open world, in world units. */
+  size: number;
+  /** A player enters a client's view within this distance of the client's player... */
+  viewRadius: number;
+  /** ...and leaves it only beyond viewRadius + viewMargin (hysteresis: no flicker at the edge). */
+  viewMargin: number;
+  /** State patches per second in the world room (the simulation stays at TICK_HZ). */
+  patchHz: number;
+}
 
 export interface WorldRoomContext extends PlayRoomContext {
+  settings: WorldRoomSettings;
   interest: InterestOptions;
 }
 
@@ -21,8 +41,8 @@ export class WorldRoom extends PlayRoom<WorldState> {
 
   override onCreate(): void {
     super.onCreate();
-    this.state.width = this.context.settings.bounds.width;
-    this.state.height = this.context.settings.bounds.height;
+    this.state.width = this.context.bounds.width;
+    this.state.height = this.context.bounds.height;
   }
 
   protected override onPlayerJoined(client: PlayClient, player: Player): void {
@@ -72,7 +92,14 @@ export class WorldRoom extends PlayRoom<WorldState> {
 }
 
 /** A world room class bound to server-owned settings (one per server instance). */
-export function configureWorldRoom(context: WorldRoomContext): typeof WorldRoom {
+export function configureWorldRoom(services: RoomServices, settings: WorldRoomSettings): typeof WorldRoom {
+  const context: WorldRoomContext = {
+    ...services,
+    settings,
+    bounds: { width: settings.size, height: settings.size },
+    patchHz: settings.patchHz,
+    interest: { enterRadius: settings.viewRadius, leaveRadius: settings.viewRadius + settings.viewMargin },
+  };
   return class ConfiguredWorldRoom extends WorldRoom {
     static override context = context;
 
