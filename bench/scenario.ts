@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import type { PlayerSnapshot } from "../server/rooms/PlayRoom.ts";
+import type { PlayerSnapshot } from "../server/http/debug.ts";
 import { Fleet, type Bot } from "./bots/fleet.ts";
 import { NaiveBot } from "./bots/naive.ts";
 import { SdkBot } from "./bots/sdk.ts";

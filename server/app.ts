@@ -17,7 +17,7 @@ import { tickwireFramePolicy } from "./net/framePolicy.ts";
 import type { OriginPolicy } from "./net/originPolicy.ts";
 import { GuardedTransport } from "./net/transport.ts";
 import { configureArenaRoom } from "./rooms/ArenaRoom.ts";
-import type { RoomServices } from "./rooms/PlayRoom.ts";
+import type { RoomServices } from "./rooms/context.ts";
 import { configureWorldRoom } from "./rooms/WorldRoom.ts";
 
 export interface AppDeps {

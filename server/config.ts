@@ -7,7 +7,7 @@ import type { ClientSettings } from "./http/client.ts";
 import { parseAddressOrCidr } from "./net/clientIp.ts";
 import { isHttpOrigin } from "./net/originPolicy.ts";
 import type { ArenaRoomSettings } from "./rooms/ArenaRoom.ts";
-import type { PlaySettings } from "./rooms/PlayRoom.ts";
+import type { PlaySettings } from "./rooms/context.ts";
 import type { WorldRoomSettings } from "./rooms/WorldRoom.ts";
 
 /**

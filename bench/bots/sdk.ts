@@ -1,7 +1,7 @@
 import { Protocol } from "@colyseus/core";
 import { Client, type InputHandle, type Room } from "@colyseus/sdk";
 import type { TickwireServer } from "../../server/app.ts";
-import type { PlayerSnapshot } from "../../server/rooms/PlayRoom.ts";
+import type { PlayerSnapshot } from "../../server/http/debug.ts";
 import { MoveInput, type ArenaState } from "../../shared/index.ts";
 import { emptyTraffic, guestToken, type Traffic } from "./wire.ts";
 

@@ -1,5 +1,7 @@
 import { ARENA_BOUNDS, ArenaState, type PlayerIdentity } from "../../shared/index.ts";
-import { PlayRoom, verifyJoinToken, type PlayRoomContext, type PlaySettings, type RoomServices } from "./PlayRoom.ts";
+import type { PlayRoomContext, PlaySettings, RoomServices } from "./context.ts";
+import { PlayRoom, verifyJoinToken } from "./PlayRoom.ts";
+import { ArenaVisibility } from "./visibility.ts";
 
 /**
  * The arena's settings: what every play room has, nothing more. Its map is
@@ -10,6 +12,8 @@ export type ArenaRoomSettings = PlaySettings;
 /** The arena: everyone sees everyone (no area of interest); a full room makes joinOrCreate open another. */
 export class ArenaRoom extends PlayRoom<ArenaState> {
   override state = new ArenaState();
+
+  override readonly visibility = new ArenaVisibility(() => this.state.players);
 }
 
 /** A room class bound to server-owned settings (one per server instance). */
