@@ -8,6 +8,11 @@ import { startNodeServer, type NodeProcess } from "./lib/processes.ts";
 import { histogramQuantile, increase, scrape, type Scrape } from "./lib/prometheus.ts";
 import { mapLimit, median, quantile, sleep, sum } from "./lib/stats.ts";
 
+/**
+ * Runs one scenario (what a scenario is: `Scenario`; which ones the bench
+ * runs: scenarioCatalogue.ts): a fresh server process, a fleet of bots, a
+ * measured window, then the decoded-state check, reduced to `Figures`.
+ */
 export interface Scenario {
   name: string;
   server: "tickwire" | "naive";
