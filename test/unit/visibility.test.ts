@@ -101,7 +101,7 @@ describe("one visibility rule per room type, consulted by state, chat and the de
       name: "System",
       text: "carol was muted",
       at: 0,
-      notice: { action: SystemAction.Mute, actor: null, target: "carol", durationMs: 60_000 },
+      notice: { action: SystemAction.Mute, by: "alice", target: "carol", durationMs: 60_000 },
     };
     expect(visibility.audienceOf(notice)).toBeNull();
   });
