@@ -2,7 +2,7 @@ import { Fleet } from "./bots/fleet.ts";
 import { startNodeServer } from "./lib/processes.ts";
 import { histogramQuantile, increase, scrape } from "./lib/prometheus.ts";
 import { mapLimit } from "./lib/stats.ts";
-import { countdown, joinBot, type Progress, type Scenario } from "./scenario.ts";
+import { countdown, joinBot, type Progress, type Scenario } from "./scenarioRunner.ts";
 
 export interface CapacityStep {
   ccu: number;

@@ -4,7 +4,7 @@
  * No timing thresholds: speed is judged on a quiet machine, not in CI.
  */
 import { readFileSync } from "node:fs";
-import type { Figures } from "./scenario.ts";
+import type { Figures } from "./scenarioRunner.ts";
 
 const { results } = JSON.parse(readFileSync("bench/results/latest.json", "utf8")) as { results: Figures[] };
 const problems: string[] = [];

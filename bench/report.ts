@@ -1,7 +1,7 @@
 import type { Capacity } from "./capacity.ts";
 import type { AckCost, PositionCost } from "./encoding.ts";
 import type { ViewEncodeCost } from "./viewEncoding.ts";
-import type { Figures } from "./scenario.ts";
+import type { Figures } from "./scenarioRunner.ts";
 import type { TargetCheck } from "./targets.ts";
 
 const n = (value: number | null | undefined, digits = 1): string =>

@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [--only=NAME] [--cpu-prof] [--no-capacity] [--priority]`
  *
- * Runs every scenario of bench/scenarios.ts against a fresh server process
+ * Runs every scenario of bench/scenarioCatalogue.ts against a fresh server process
  * (pinned to one core when taskset exists) with this process as the load
  * generator, probes the largest CCU one process holds, measures encoding
  * costs, prints Markdown tables on stdout (progress on stderr) and writes
@@ -22,8 +22,8 @@ import {
   targetsTable,
   viewEncodingTable,
 } from "./report.ts";
-import { runScenario, type Figures } from "./scenario.ts";
-import { scenarios } from "./scenarios.ts";
+import { runScenario, type Figures } from "./scenarioRunner.ts";
+import { scenarios } from "./scenarioCatalogue.ts";
 import { checkTargets } from "./targets.ts";
 import { viewEncodeCost } from "./viewEncoding.ts";
 

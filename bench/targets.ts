@@ -1,5 +1,5 @@
 import type { Capacity } from "./capacity.ts";
-import type { Figures } from "./scenario.ts";
+import type { Figures } from "./scenarioRunner.ts";
 
 export interface TargetCheck {
   target: string;

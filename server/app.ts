@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { defineRoom, defineServer } from "@colyseus/core";
 import { restrictMatchmakingCors } from "../colyseus/cors.ts";
 import { GuardedTransport } from "../colyseus/transport.ts";
-import { ARENA_BOUNDS, MoveInput, RoomName } from "../shared/index.ts";
+import { MoveInput, RoomName } from "../shared/index.ts";
 import type { Config } from "./config.ts";
 import { TokenService, resolveSecret } from "./auth/TokenService.ts";
 import { mountGuestAuth } from "./auth/guestRoute.ts";
@@ -17,7 +17,7 @@ import { colyseusLogger, createLogger, type Logger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./metrics/Metrics.ts";
 import { tickwireFramePolicy } from "./net/framePolicy.ts";
 import { configureArenaRoom } from "./rooms/ArenaRoom.ts";
-import type { PlayRoomContext } from "./rooms/PlayRoom.ts";
+import type { RoomServices } from "./rooms/context.ts";
 import { configureWorldRoom } from "./rooms/WorldRoom.ts";
 
 export interface AppDeps {
@@ -53,8 +53,8 @@ function buildServer(
     countRefusal: ({ type, reason }) => metrics.messagesRejected.inc({ type, reason }),
   });
   restrictMatchmakingCors(transport.edge.origins);
-  // What every room type shares; each adds its own settings.
-  const shared: Omit<PlayRoomContext, "settings"> = {
+  // What every room type shares; each is configured from its own settings.
+  const services: RoomServices = {
     chat: config.chat,
     messagesPerSecond: config.net.maxMessagesPerSecond,
     tokens,
@@ -63,24 +63,10 @@ function buildServer(
     lifecycle,
     now,
   };
-  const { world } = config;
   return defineServer({
     rooms: {
-      [RoomName.Arena]: defineRoom(
-        configureArenaRoom({ ...shared, settings: { ...config.arena, bounds: ARENA_BOUNDS } }),
-      ),
-      [RoomName.World]: defineRoom(
-        configureWorldRoom({
-          ...shared,
-          settings: {
-            ...config.arena,
-            maxClients: world.maxClients,
-            bounds: { width: world.size, height: world.size },
-            patchHz: world.patchHz,
-          },
-          interest: { enterRadius: world.viewRadius, leaveRadius: world.viewRadius + world.viewMargin },
-        }),
-      ),
+      [RoomName.Arena]: defineRoom(configureArenaRoom(services, config.arena)),
+      [RoomName.World]: defineRoom(configureWorldRoom(services, config.world)),
     },
     transport,
     express: async (app) => {
@@ -89,7 +75,7 @@ function buildServer(
       mountGuestAuth(app, tokens, logger);
       mountRoomList(app);
       if (config.debugEndpoints) mountDebug(app);
-      onClose.push(await mountClient(app, config.client.mode, config.client.dir, logger));
+      onClose.push(await mountClient(app, config.client, logger));
     },
     greet: false,
     // Colyseus' own messages go through the same structured logger, not the

@@ -1,14 +1,22 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { OPEN_WORLD_SIZE, POSITION_MAX } from "../shared/constants.ts";
+import type { AuthSettings } from "./auth/TokenService.ts";
+import type { ChatSettings } from "./chat/ChatSettings.ts";
+import type { ClientSettings } from "./http/client.ts";
 import { parseAddressOrCidr } from "./net/clientIp.ts";
 import type { EdgeSettings } from "./net/edgeSettings.ts";
 import { isHttpOrigin } from "./net/originPolicy.ts";
+import type { ArenaRoomSettings } from "./rooms/ArenaRoom.ts";
+import type { PlaySettings } from "./rooms/context.ts";
+import type { WorldRoomSettings } from "./rooms/WorldRoom.ts";
 
 /**
  * The whole server configuration, parsed once from the environment. Every
  * field has a default that works on a laptop; README's configuration table
- * and SECURITY.md list the same names.
+ * and SECURITY.md list the same names. This module only parses and composes:
+ * each part's type belongs to the module that uses it (rooms/, chat/, auth/,
+ * http/client.ts).
  */
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const flag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -75,68 +83,6 @@ const EnvSchema = z.object({
   CLIENT_DIR: z.string().min(1).default("dist/client"),
 });
 
-export interface ArenaSettings {
-  /** Seats per room; a full room makes joinOrCreate create another. */
-  maxClients: number;
-  /** Pins every room's spawn PRNG; unset = a random seed per room. */
-  spawnSeed: number | undefined;
-  /** Inputs buffered per player before the oldest is dropped. */
-  inputBufferSize: number;
-  /** How long a dropped player keeps their place, in seconds (0 = no reconnection). */
-  reconnectGraceSeconds: number;
-  /** Chat lines kept per room for `chat:since` replay (≥ the 50 of `chat:history`). */
-  chatReplaySize: number;
-}
-
-export interface WorldSettings {
-  /** Side of the square open world, in world units. */
-  size: number;
-  /** Seats in one world room. */
-  maxClients: number;
-  /** A player enters a client's view within this distance of the client's player... */
-  viewRadius: number;
-  /** ...and leaves it only beyond viewRadius + viewMargin (hysteresis: no flicker at the edge). */
-  viewMargin: number;
-  /** State patches per second in the world room (the simulation stays at TICK_HZ). */
-  patchHz: number;
-}
-
-export interface AuthSettings {
-  /** HS256 secret; unset = generated at start (tokens die with the process). */
-  secret: string | undefined;
-  /** Lifetime of access tokens (what rooms accept). */
-  tokenTtlSeconds: number;
-  /** Lifetime of renewal tokens (what keeps a guest's player id across access tokens). */
-  renewTtlSeconds: number;
-}
-
-/** Chat moderation, per room. Durations in ms here, in the units their names say in the environment. */
-export interface ChatSettings {
-  /** Token bucket: lines a player may send at once... */
-  rateBurst: number;
-  /** ...and lines per second it refills. */
-  rateRefillPerSecond: number;
-  /** This many rate-limit rejections within `floodWindowMs` auto-mute the player for `autoMuteMs`. */
-  floodRejections: number;
-  floodWindowMs: number;
-  autoMuteMs: number;
-  /** The `repeatLimit`-th identical line in a row (each within `repeatWindowMs` of the last) is rejected. */
-  repeatLimit: number;
-  repeatWindowMs: number;
-  /** `/mute <name>` without minutes, and the most `/mute <name> <minutes>` may give. */
-  muteDefaultMs: number;
-  muteMaxMs: number;
-  /** Words masked with `*` (from CHAT_WORDLIST and CHAT_WORDLIST_FILE). */
-  wordList: string[];
-}
-
-export interface ClientSettings {
-  /** static: serve the Vite build; vite: dev middleware with hot reload; none: API only. */
-  mode: "static" | "vite" | "none";
-  /** Where the static build lives. */
-  dir: string;
-}
-
 export interface Config {
   /** NODE_ENV is "production": tighter defaults (no localhost origins). */
   production: boolean;
@@ -144,8 +90,8 @@ export interface Config {
   host: string;
   client: ClientSettings;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
-  arena: ArenaSettings;
-  world: WorldSettings;
+  arena: ArenaRoomSettings;
+  world: WorldRoomSettings;
   /** Bench-only `GET /debug/...` state snapshots; refused together with NODE_ENV=production. */
   debugEndpoints: boolean;
   /** When set, `GET /metrics` requires `Authorization: Bearer <metricsToken>`. */
@@ -193,25 +139,27 @@ export function parseConfig(
       `invalid configuration:\n  AUTH_RENEW_TTL_S: must be at least AUTH_TOKEN_TTL_S (${e.AUTH_TOKEN_TTL_S})`,
     );
   }
+  // Both room types take these from the same variables; each has its own seat count.
+  const perRoom: Omit<PlaySettings, "maxClients"> = {
+    spawnSeed: e.SPAWN_SEED,
+    inputBufferSize: e.INPUT_BUFFER_SIZE,
+    reconnectGraceSeconds: e.RECONNECT_GRACE_S,
+    chatReplaySize: e.CHAT_REPLAY_SIZE,
+  };
   return {
     production: e.NODE_ENV === "production",
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
     client: { mode: e.SERVE_CLIENT, dir: e.CLIENT_DIR },
-    arena: {
-      maxClients: e.MAX_CLIENTS,
-      spawnSeed: e.SPAWN_SEED,
-      inputBufferSize: e.INPUT_BUFFER_SIZE,
-      reconnectGraceSeconds: e.RECONNECT_GRACE_S,
-      chatReplaySize: e.CHAT_REPLAY_SIZE,
-    },
+    arena: { maxClients: e.MAX_CLIENTS, ...perRoom },
     world: {
       size: e.WORLD_SIZE,
       maxClients: e.WORLD_MAX_CLIENTS,
       viewRadius: e.VIEW_RADIUS,
       viewMargin: e.VIEW_MARGIN,
       patchHz: e.WORLD_PATCH_HZ,
+      ...perRoom,
     },
     debugEndpoints: e.DEBUG_ENDPOINTS,
     metricsToken: e.METRICS_TOKEN,
@@ -270,8 +218,8 @@ function readWordListFile(path: string, readTextFile: ReadTextFile): string[] {
 /** The defaults, as a test or embedder starts from them. */
 export type ConfigOverrides = Partial<Omit<Config, "arena" | "world" | "auth" | "chat" | "client" | "net">> & {
   client?: Partial<ClientSettings>;
-  arena?: Partial<ArenaSettings>;
-  world?: Partial<WorldSettings>;
+  arena?: Partial<ArenaRoomSettings>;
+  world?: Partial<WorldRoomSettings>;
   auth?: Partial<AuthSettings>;
   chat?: Partial<ChatSettings>;
   net?: Partial<EdgeSettings>;

@@ -3,7 +3,7 @@ import { Client, type InputHandle, type Room } from "@colyseus/sdk";
 import { bodyOffsetOf, protocolCodeOf } from "../../colyseus/protocol.ts";
 import { tapReceivedFrames } from "../../colyseus/sdkFrameTap.ts";
 import type { TickwireServer } from "../../server/app.ts";
-import type { PlayerSnapshot } from "../../server/rooms/PlayRoom.ts";
+import type { PlayerSnapshot } from "../../server/http/debug.ts";
 import { MoveInput, type ArenaState } from "../../shared/index.ts";
 import { emptyTraffic, guestToken, type Traffic } from "./wire.ts";
 

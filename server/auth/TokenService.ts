@@ -35,6 +35,16 @@ export class AuthError extends Error {
   }
 }
 
+/** Authentication, as configured (AUTH_*); `resolveSecret` and `TokenServiceOptions` take it from here. */
+export interface AuthSettings {
+  /** HS256 secret; unset = generated at start (tokens die with the process). */
+  secret: string | undefined;
+  /** Lifetime of access tokens (what rooms accept). */
+  tokenTtlSeconds: number;
+  /** Lifetime of renewal tokens (what keeps a guest's player id across access tokens). */
+  renewTtlSeconds: number;
+}
+
 export interface TokenServiceOptions {
   secret: Uint8Array;
   /** Lifetime of access tokens (AUTH_TOKEN_TTL_S). */

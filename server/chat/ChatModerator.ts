@@ -17,7 +17,7 @@ import {
   type SystemNotice,
   type UnnumberedChatLine,
 } from "../../shared/index.ts";
-import type { ChatSettings } from "../config.ts";
+import type { ChatSettings } from "./ChatSettings.ts";
 import { FloodControl } from "./FloodControl.ts";
 import { MuteList } from "./MuteList.ts";
 import { describeNotice } from "./notices.ts";

@@ -5,6 +5,14 @@ import type { Logger } from "../logger.ts";
 
 export type ClientMode = "static" | "vite" | "none";
 
+/** How the game server serves the browser client (SERVE_CLIENT, CLIENT_DIR). */
+export interface ClientSettings {
+  /** static: serve the Vite build; vite: dev middleware with hot reload; none: API only. */
+  mode: ClientMode;
+  /** Where the static build lives. */
+  dir: string;
+}
+
 /**
  * Serve the browser client on the game server's own origin, so the page, the
  * HTTP matchmaking and the WebSocket share one port (and one Origin).
@@ -14,8 +22,7 @@ export type ClientMode = "static" | "vite" | "none";
  */
 export async function mountClient(
   app: Application,
-  mode: ClientMode,
-  clientDir: string,
+  { mode, dir: clientDir }: ClientSettings,
   logger: Logger | undefined,
 ): Promise<() => Promise<void>> {
   if (mode === "none") return async () => {};

@@ -1,13 +1,24 @@
-import { ArenaState, type PlayerIdentity } from "../../shared/index.ts";
-import { PlayRoom, verifyJoinToken, type PlayRoomContext } from "./PlayRoom.ts";
+import { ARENA_BOUNDS, ArenaState, type PlayerIdentity } from "../../shared/index.ts";
+import type { PlayRoomContext, PlaySettings, RoomServices } from "./context.ts";
+import { PlayRoom, verifyJoinToken } from "./PlayRoom.ts";
+import { ArenaVisibility } from "./visibility.ts";
+
+/**
+ * The arena's settings: what every play room has, nothing more. Its map is
+ * fixed (ARENA_BOUNDS) and it patches every simulation step.
+ */
+export type ArenaRoomSettings = PlaySettings;
 
 /** The arena: everyone sees everyone (no area of interest); a full room makes joinOrCreate open another. */
 export class ArenaRoom extends PlayRoom<ArenaState> {
   override state = new ArenaState();
+
+  override readonly visibility = new ArenaVisibility(() => this.state.players);
 }
 
 /** A room class bound to server-owned settings (one per server instance). */
-export function configureArenaRoom(context: PlayRoomContext): typeof ArenaRoom {
+export function configureArenaRoom(services: RoomServices, settings: ArenaRoomSettings): typeof ArenaRoom {
+  const context: PlayRoomContext = { ...services, settings, bounds: ARENA_BOUNDS };
   return class ConfiguredArenaRoom extends ArenaRoom {
     static override context = context;
 

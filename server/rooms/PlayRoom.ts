@@ -1,89 +1,35 @@
 import { Room, ServerError, type RoomException, type RoomMethodName } from "@colyseus/core";
 import { closeClientOnPurpose } from "../../colyseus/closeSocket.ts";
 import { dropUnclaimedSeats, releaseHeldSeat } from "../../colyseus/roomInternals.ts";
-import type { Counter, Histogram } from "prom-client";
 import {
   AUTH_FAILED_CODE,
-  CHAT_REPLAY_PAGE,
   ChatSend,
   ChatSince,
   ClientMessage,
   MoveInput,
-  Player,
-  ProtocolErrorCode,
   ServerMessage,
   TICK_HZ,
   TickwireCloseCode,
   applyInput,
-  foldName,
-  seededRandom,
-  uniqueName,
   type ArenaJoinOptions,
   type ArenaState,
-  type UnnumberedChatLine,
   type PlayerIdentity,
-  type Random,
-  type WorldBounds,
   type WorldState,
 } from "../../shared/index.ts";
 import { AuthError, type TokenService } from "../auth/TokenService.ts";
 import { ChatChannel } from "../chat/ChatChannel.ts";
 import { ChatModerator } from "../chat/ChatModerator.ts";
-import type { ChatSettings } from "../config.ts";
-import type { ServerLifecycle } from "../lifecycle/ServerLifecycle.ts";
-import type { Logger } from "../logger.ts";
-import type { Metrics } from "../metrics/Metrics.ts";
-import { clientMeter, meterClient, type ClientMeter } from "../metrics/meterClient.ts";
-import { TokenBuckets } from "../net/rateLimits.ts";
+import { ReplayRequests } from "../chat/ReplayRequests.ts";
+import { RoomMeters } from "../metrics/roomMeters.ts";
 import { validated } from "../net/validated.ts";
 import { mayReconnect } from "./seats.ts";
 import type { PlayClient } from "./PlayClient.ts";
-import { spawnPoint } from "./spawn.ts";
+import type { PlayRoomContext } from "./context.ts";
+import { Spawner } from "./spawn.ts";
+import type { Visibility } from "./visibility.ts";
 
 export type { PlayClient };
 export type PlayState = ArenaState | WorldState;
-
-/** Server-owned settings of one room type. */
-export interface PlaySettings {
-  /** Seats per room; a full room makes joinOrCreate create another. */
-  maxClients: number;
-  /** Pins every room's spawn PRNG; unset = a random seed per room. */
-  spawnSeed: number | undefined;
-  /** Inputs buffered per player before the oldest is dropped. */
-  inputBufferSize: number;
-  /** Where players spawn and move. */
-  bounds: WorldBounds;
-  /** State patches per second; default TICK_HZ (one patch per simulation step). */
-  patchHz?: number;
-  /** How long a dropped player keeps their place, in seconds (0 = no reconnection). */
-  reconnectGraceSeconds: number;
-  /** Chat lines kept per room for `chat:since` replay (≥ the 50 of `chat:history`). */
-  chatReplaySize: number;
-}
-
-/** What a configured room class carries; set by its `configure…Room`, never by join options. */
-export interface PlayRoomContext {
-  settings: PlaySettings;
-  chat: ChatSettings;
-  tokens: TokenService;
-  /** ms since the epoch; injectable so tests drive rate limits and mutes without waiting. */
-  now: () => number;
-  logger: Logger | undefined;
-  metrics: Metrics | undefined;
-  /** The transport's per-connection frame rate (EdgeSettings.maxMessagesPerSecond). */
-  messagesPerSecond: number;
-  lifecycle: ServerLifecycle;
-}
-
-/** One player as a debug snapshot reports it (bench-only endpoint). */
-export interface PlayerSnapshot {
-  id: string;
-  name: string;
-  role: string;
-  x: number;
-  y: number;
-  hue: number;
-}
 
 /** A room's static `onAuth`: the join token's identity, or a matchmaking error Colyseus answers with 525. */
 export async function verifyJoinToken(tokens: TokenService, token: string): Promise<PlayerIdentity> {
@@ -96,30 +42,10 @@ export async function verifyJoinToken(tokens: TokenService, token: string): Prom
 }
 
 /**
- * "chat:since" answers can be 100 lines long: throttled per client so that a
- * small request cannot be turned into a large stream of replies. A reconnect
- * needs one request, a long outage a few pages.
- */
-const CHAT_REPLAY_BURST = 5;
-const CHAT_REPLAY_PER_SECOND = 1;
-
-/** 1/φ of a turn: the golden angle (≈ 222.5°), for spreading player colours. */
-const GOLDEN_TURN = (Math.sqrt(5) - 1) / 2;
-
-interface RoomMeters {
-  client: ClientMeter;
-  tick: Histogram.Internal<"room">;
-  patch: Histogram.Internal<"room">;
-  chat: Counter.Internal;
-  chatSince: Counter.Internal;
-  unknown: Counter.Internal;
-}
-
-/**
  * What every playable room shares: players move by buffered inputs in a fixed
  * step and chat. The room does I/O only: validate, queue, call the pure
- * simulation, broadcast. Room types add state and systems through the hooks
- * (`onPlayerJoined`, `onPlayerLeaving`, `afterStep`).
+ * simulation, broadcast. A room type adds its state and its visibility rule
+ * (who sees whom: server/rooms/visibility.ts).
  */
 export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; client: PlayClient; input: MoveInput }> {
   /**
@@ -131,6 +57,9 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
 
   protected readonly context = (this.constructor as typeof PlayRoom).context;
 
+  /** Who sees whom: the one rule behind each client's state, chat audiences and the debug snapshot. */
+  abstract readonly visibility: Visibility;
+
   // Bounded: a client that sends faster than the tick rate loses its oldest
   // inputs, it never banks extra movement (one input is consumed per tick).
   override inputs = this.defineInput(MoveInput, { bufferMaxSize: this.context.settings.inputBufferSize });
@@ -140,11 +69,11 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
       ClientMessage.Chat,
       ChatSend,
       (client: PlayClient, { text }) => {
-        this.meters?.chat.inc();
+        this.meters?.chatReceived();
         this.chat.receive(client, text);
       },
       (client: PlayClient, type) => {
-        this.meters?.chat.inc();
+        this.meters?.chatReceived();
         this.countInvalid(client, type);
       },
     ),
@@ -152,19 +81,17 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
       ClientMessage.ChatSince,
       ChatSince,
       (client: PlayClient, { afterId }) => {
-        this.meters?.chatSince.inc();
-        this.replayChat(client, afterId);
+        this.meters?.chatSinceReceived();
+        this.replays.answer(client, afterId);
       },
       (client: PlayClient, type) => {
-        this.meters?.chatSince.inc();
+        this.meters?.chatSinceReceived();
         this.countInvalid(client, type);
       },
     ),
   };
 
-  private random: Random = Math.random;
-  /** Position on the colour wheel of the last player to join, in turns (0–1). */
-  private hueTurn = 0;
+  private readonly spawner = new Spawner(this.context.settings.spawnSeed, this.context.bounds);
   private stepsRun = 0;
   private readonly chat = new ChatChannel(
     {
@@ -172,19 +99,17 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
       players: () => this.state.players,
       clients: () => this.clients,
       broadcast: (line) => this.broadcast(ServerMessage.Chat, line),
-      roomLineAudience: (line) => this.roomLineAudience(line),
+      roomLineAudience: (line) => this.visibility.audienceOf(line),
       kickPlayer: (sessionId) => this.kickPlayer(sessionId),
-      rejected: (reason) => this.reject(ClientMessage.Chat, reason),
+      rejected: (reason) => this.meters?.countRejected(ClientMessage.Chat, reason),
     },
     new ChatModerator(this.context.chat, this.context.now),
     this.context.logger,
     this.context.settings.chatReplaySize,
   );
-  private readonly replayBudget = new TokenBuckets({
-    ratePerSecond: CHAT_REPLAY_PER_SECOND,
-    burst: CHAT_REPLAY_BURST,
-    maxKeys: 4 * this.context.settings.maxClients,
-  });
+  private readonly replays = new ReplayRequests(this.chat, this.context.settings.maxClients, (reason) =>
+    this.meters?.countRejected(ClientMessage.ChatSince, reason),
+  );
   /** Sessions whose connection dropped and whose seat is held for reconnection. */
   private readonly dropped = new Set<string>();
   private meters: RoomMeters | undefined;
@@ -199,18 +124,16 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     // core's counter, which closes with 4002 on the first frame over, is never
     // reached while the guard works.
     this.maxMessagesPerSecond = 2 * this.context.messagesPerSecond + 1;
-    this.random = seededRandom(settings.spawnSeed ?? Math.floor(Math.random() * 0xffffffff));
-    this.hueTurn = this.random();
-    this.patchRate = 1000 / (settings.patchHz ?? TICK_HZ);
+    this.patchRate = 1000 / (this.context.patchHz ?? TICK_HZ);
     this.setFixedTimestep((ctx) => this.step(ctx.dt), TICK_HZ);
-    this.meters = this.createMeters();
+    this.meters = RoomMeters.open(this.context.metrics, this.roomName);
 
     // Any message type without a handler closes only its sender, with a short
     // reason: core's own fallback puts the whole type name into the close
     // reason, and `ws` throws on reasons over 123 bytes, outside any try.
     this.onMessage("*", (client: PlayClient) => {
-      this.meters?.unknown.inc();
-      this.reject("unknown", "unknown_type");
+      this.meters?.unknownReceived();
+      this.meters?.countRejected("unknown", "unknown_type");
       closeClientOnPurpose(client, TickwireCloseCode.UnknownMessage, "unknown message type");
     });
   }
@@ -223,21 +146,10 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
   override onJoin(client: PlayClient, _options?: ArenaJoinOptions): void {
     const identity = client.auth;
     if (identity === undefined) throw new ServerError(AUTH_FAILED_CODE, "token_missing");
-    const player = new Player();
-    player.id = identity.playerId;
-    player.name = this.displayName(identity);
-    player.role = identity.role;
-    const spawn = spawnPoint(this.random, this.context.settings.bounds);
-    player.x = spawn.x;
-    player.y = spawn.y;
-    // Golden-angle steps from a random start: consecutive players get colours
-    // far apart on the wheel, where independent random hues often clump.
-    this.hueTurn = (this.hueTurn + GOLDEN_TURN) % 1;
-    player.hue = Math.floor(this.hueTurn * 256);
-    player.connected = true;
+    const player = this.spawner.spawn(identity, this.state.players.values());
     this.state.players.set(client.sessionId, player);
-    this.onPlayerJoined(client, player);
-    this.attachMeters(client);
+    this.visibility.join(client, player);
+    this.meters?.clientAttached(client);
     client.send(ServerMessage.ChatHistory, this.chat.historyFor(identity.playerId));
   }
 
@@ -253,7 +165,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     if (player === undefined || grace === 0 || !mayReconnect(client, code)) return;
     player.connected = false;
     this.dropped.add(client.sessionId);
-    this.context.metrics?.clients.dec({ room: this.roomName });
+    this.meters?.clientGone();
     // Rejects when the grace period ends (then core calls onLeave) or when the
     // room is disposing; neither is an error here.
     this.allowReconnection(client, grace).catch(() => undefined);
@@ -265,16 +177,16 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     this.dropped.delete(client.sessionId);
     if (player === undefined) return;
     player.connected = true;
-    this.onPlayerReconnected(client, player);
-    this.attachMeters(client);
+    this.visibility.rejoin(client, player);
+    this.meters?.clientAttached(client);
   }
 
   override onLeave(client: PlayClient): void {
-    this.onPlayerLeaving(client);
+    this.visibility.leave(client);
     this.state.players.delete(client.sessionId);
-    this.replayBudget.forget(client.sessionId);
+    this.replays.forget(client.sessionId);
     // A dropped session was already counted out when it dropped.
-    if (!this.dropped.delete(client.sessionId)) this.context.metrics?.clients.dec({ room: this.roomName });
+    if (!this.dropped.delete(client.sessionId)) this.meters?.clientGone();
   }
 
   /** Tell every client why the connection is about to close (4001), then let core disconnect them. */
@@ -286,7 +198,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
   }
 
   override onDispose(): void {
-    this.context.metrics?.rooms.dec({ room: this.roomName });
+    this.meters?.roomDisposed();
   }
 
   /**
@@ -312,31 +224,8 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
       this.reportFault(error, "broadcastPatch");
       return false;
     } finally {
-      this.meters?.patch.observe((performance.now() - started) / 1000);
+      this.meters?.patchTook((performance.now() - started) / 1000);
     }
-  }
-
-  /** The players `sessionId` should have decoded, as the server holds them (bench-only debug endpoint). */
-  debugSnapshot(sessionId: string): Record<string, PlayerSnapshot> | undefined {
-    if (!this.state.players.has(sessionId)) return undefined;
-    const snapshot: Record<string, PlayerSnapshot> = {};
-    for (const id of this.visibleTo(sessionId)) {
-      const p = this.state.players.get(id);
-      if (p !== undefined) snapshot[id] = { id: p.id, name: p.name, role: p.role, x: p.x, y: p.y, hue: p.hue };
-    }
-    return snapshot;
-  }
-
-  /** Inputs received but not yet consumed, over all players (the bench waits for 0 before comparing states). */
-  pendingInputs(): number {
-    let pending = 0;
-    for (const sessionId of this.state.players.keys()) pending += this.inputs.get(sessionId).size;
-    return pending;
-  }
-
-  /** Ids `sessionId` receives, itself included. The arena shows everyone. */
-  protected visibleTo(_sessionId: string): Iterable<string> {
-    return this.state.players.keys();
   }
 
   /**
@@ -347,51 +236,17 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     return this.stepsRun;
   }
 
-  /**
-   * The token's name, made unique in this room (see `uniqueName`); another
-   * session of the same player (a second tab) keeps the name it already has.
-   */
-  private displayName(identity: PlayerIdentity): string {
-    let own: string | undefined;
-    const taken = new Set<string>();
-    for (const player of this.state.players.values()) {
-      if (player.id === identity.playerId) own = player.name;
-      else taken.add(foldName(player.name));
-    }
-    return own ?? uniqueName(identity.name, (folded) => taken.has(folded));
-  }
-
-  /**
-   * Who may see a line said to the room (player ids), or null for everyone.
-   * The arena shows everyone everything; the world keeps chat local.
-   */
-  protected roomLineAudience(_line: UnnumberedChatLine): readonly string[] | null {
-    return null;
-  }
-
-  /** The player is in state; attach what this room type needs (e.g. a StateView). */
-  protected onPlayerJoined(_client: PlayClient, _player: Player): void {}
-
-  /** The player's session came back on a new connection (after a drop). */
-  protected onPlayerReconnected(_client: PlayClient, _player: Player): void {}
-
-  /** The player is about to be removed from state. */
-  protected onPlayerLeaving(_client: PlayClient): void {}
-
-  /** Runs each fixed step after movement (and inside the measured tick). */
-  protected afterStep(): void {}
-
   /** One fixed step: each player consumes at most one buffered input. */
   private step(dt: number): void {
     const started = performance.now();
     this.stepsRun++;
-    const { bounds } = this.context.settings;
+    const { bounds } = this.context;
     for (const [sessionId, player] of this.state.players) {
       const input = this.inputs.get(sessionId).next();
       if (input !== undefined) applyInput(player, input, dt, bounds);
     }
-    this.afterStep();
-    this.meters?.tick.observe((performance.now() - started) / 1000);
+    this.visibility.update();
+    this.meters?.tickTook((performance.now() - started) / 1000);
   }
 
   /**
@@ -408,54 +263,13 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     releaseHeldSeat(this, sessionId);
   }
 
-  private replayChat(client: PlayClient, afterId: number): void {
-    if (!this.replayBudget.take(client.sessionId)) {
-      this.reject(ClientMessage.ChatSince, "rate_limited");
-      client.send(ServerMessage.Error, {
-        code: ProtocolErrorCode.RateLimited,
-        type: ClientMessage.ChatSince,
-        message: "too many chat:since requests; retry in a second",
-      });
-      return;
-    }
-    const playerId = client.auth?.playerId;
-    if (playerId === undefined) return;
-    const replay = this.chat.replay(afterId, playerId, CHAT_REPLAY_PAGE);
-    client.send(ServerMessage.ChatSince, { afterId, ...replay });
-  }
-
   private countInvalid(client: PlayClient, type: string): void {
     this.invalidPayloads++;
-    this.reject(type, "invalid_payload");
+    this.meters?.countRejected(type, "invalid_payload");
     this.context.logger?.debug({ roomId: this.roomId, sessionId: client.sessionId, type }, "invalid payload");
   }
 
   private reportFault(error: unknown, method: string): void {
     this.context.logger?.error({ err: error, roomId: this.roomId, method }, "room handler threw");
-  }
-
-  private attachMeters(client: PlayClient): void {
-    if (this.meters === undefined) return;
-    meterClient(client, this.meters.client);
-    this.context.metrics?.clients.inc({ room: this.roomName });
-  }
-
-  private reject(type: string, reason: string): void {
-    this.context.metrics?.messagesRejected.inc({ type, reason });
-  }
-
-  private createMeters(): RoomMeters | undefined {
-    const { metrics } = this.context;
-    if (metrics === undefined) return undefined;
-    const room = this.roomName;
-    metrics.rooms.inc({ room });
-    return {
-      client: clientMeter(metrics, room),
-      tick: metrics.tickDuration.labels({ room }),
-      patch: metrics.patchDuration.labels({ room }),
-      chat: metrics.messagesReceived.labels({ type: ClientMessage.Chat }),
-      chatSince: metrics.messagesReceived.labels({ type: ClientMessage.ChatSince }),
-      unknown: metrics.messagesReceived.labels({ type: "unknown" }),
-    };
   }
 }

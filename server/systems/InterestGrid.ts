@@ -119,7 +119,7 @@ export class InterestGrid<E extends Position> {
     }
   }
 
-  /** Ids `id` currently sees, itself excluded (debug snapshots and tests). */
+  /** Ids `id` currently sees, itself excluded (WorldVisibility: chat audiences and debug snapshots). */
   visibleTo(id: string): string[] {
     const member = this.members.get(id);
     return member === undefined ? [] : [...member.near].map((m) => m.id);

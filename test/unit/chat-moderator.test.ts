@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ChatModerator, type ChatEffect, type ChatMember } from "../../server/chat/ChatModerator.ts";
-import { defaultConfig, type ChatSettings } from "../../server/config.ts";
+import type { ChatSettings } from "../../server/chat/ChatSettings.ts";
+import { defaultConfig } from "../../server/config.ts";
 import { CHAT_MAX_LENGTH, seededRandom, type ChatRejected, type UnnumberedChatLine } from "../../shared/index.ts";
 
 const alice: ChatMember = { sessionId: "s_alice", playerId: "p_alice", name: "Alice", role: "player" };

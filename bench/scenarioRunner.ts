@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import type { PlayerSnapshot } from "../server/rooms/PlayRoom.ts";
+import type { PlayerSnapshot } from "../server/http/debug.ts";
 import { Fleet, type Bot } from "./bots/fleet.ts";
 import { NaiveBot } from "./bots/naive.ts";
 import { SdkBot } from "./bots/sdk.ts";
@@ -8,6 +8,11 @@ import { startNodeServer, type NodeProcess } from "./lib/processes.ts";
 import { histogramQuantile, increase, scrape, type Scrape } from "./lib/prometheus.ts";
 import { mapLimit, median, quantile, sleep, sum } from "./lib/stats.ts";
 
+/**
+ * Runs one scenario (what a scenario is: `Scenario`; which ones the bench
+ * runs: scenarioCatalogue.ts): a fresh server process, a fleet of bots, a
+ * measured window, then the decoded-state check, reduced to `Figures`.
+ */
 export interface Scenario {
   name: string;
   server: "tickwire" | "naive";
