@@ -4,10 +4,10 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { TokenService } from "../../server/auth/TokenService.ts";
 import { defaultConfig, type NetSettings } from "../../server/config.ts";
 import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
-import { MoveInput, Role } from "../../shared/index.ts";
+import { MoveInput, Role, type ServerMessages } from "../../shared/index.ts";
 import { joinArena, untilPatched, type ArenaPlayer } from "../helpers/clients.ts";
 import { captureLogs } from "../helpers/logs.ts";
-import { RawClient } from "../helpers/rawClient.ts";
+import { WireClient } from "../../colyseus/wireClient.ts";
 import { startTestServer, type TestServer, type TestServerOptions } from "../helpers/server.ts";
 
 /**
@@ -199,8 +199,8 @@ export async function mintToken(name = "Mallory"): Promise<string> {
 }
 
 /** A raw attacker joined to the arena from `ip`. */
-export async function rawAttacker(arena: HostileArena, ip = attackerIp()): Promise<RawClient> {
-  return RawClient.join(arena.ts, arena.room.roomId, await mintToken(), fromIp(ip));
+export async function rawAttacker(arena: HostileArena, ip = attackerIp()): Promise<WireClient<ServerMessages>> {
+  return WireClient.join<ServerMessages>(arena.ts, arena.room.roomId, await mintToken(), fromIp(ip));
 }
 
 /** POST /matchmake with a chunked body (no Content-Length); resolves with the status. */
