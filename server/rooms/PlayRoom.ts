@@ -1,7 +1,6 @@
-import { Room, ServerError, type RoomException, type RoomMethodName } from "@colyseus/core";
+import { ErrorCode, Room, ServerError, type RoomException, type RoomMethodName } from "@colyseus/core";
 import type { Counter, Histogram } from "prom-client";
 import {
-  AUTH_FAILED_CODE,
   CHAT_REPLAY_PAGE,
   ChatSend,
   ChatSince,
@@ -89,7 +88,7 @@ export async function verifyJoinToken(tokens: TokenService, token: string): Prom
   try {
     return await tokens.verify(token);
   } catch (error) {
-    if (error instanceof AuthError) throw new ServerError(AUTH_FAILED_CODE, error.reason);
+    if (error instanceof AuthError) throw new ServerError(ErrorCode.AUTH_FAILED, error.reason);
     throw error;
   }
 }
@@ -221,7 +220,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
    */
   override onJoin(client: PlayClient, _options?: ArenaJoinOptions): void {
     const identity = client.auth;
-    if (identity === undefined) throw new ServerError(AUTH_FAILED_CODE, "token_missing");
+    if (identity === undefined) throw new ServerError(ErrorCode.AUTH_FAILED, "token_missing");
     const player = new Player();
     player.id = identity.playerId;
     player.name = this.displayName(identity);
