@@ -1,4 +1,11 @@
-import { CHAT_COMMANDS, NAME_QUOTING_HINT, type ChatLine, type ChatRejected, type Role } from "../../shared/index.ts";
+import {
+  CHAT_COMMANDS,
+  NAME_QUOTING_HINT,
+  formatDuration,
+  type ChatLine,
+  type ChatRejected,
+  type Role,
+} from "../../shared/index.ts";
 
 /** What the chat panel draws for one line. Every field is plain text: the panel sets textContent only. */
 export interface ChatEntry {
@@ -77,14 +84,6 @@ export function rejectionText(rejection: ChatRejected): string {
     case "not_muted":
       return `${rejection.name} is not muted.`;
   }
-}
-
-/** "45 s", "3 min", "2 h" */
-export function formatDuration(ms: number): string {
-  const s = Math.max(1, Math.ceil(ms / 1000));
-  if (s < 120) return `${s} s`;
-  if (s < 7200) return `${Math.ceil(s / 60)} min`;
-  return `${Math.ceil(s / 3600)} h`;
 }
 
 /** The /help text, from the same command table the server parses with. */
