@@ -1,5 +1,6 @@
 import { Client, ErrorCode, MatchMakeError } from "@colyseus/sdk";
 import type { TickwireServer } from "../../server/app.ts";
+import { RoomName } from "../../shared/index.ts";
 import type { IdentityStore } from "./identity.ts";
 import type { ArenaSdkRoom } from "./session.ts";
 
@@ -33,9 +34,9 @@ export async function joinArena(
 async function matchmake(client: Client<TickwireServer>, request: JoinRequest): Promise<ArenaSdkRoom> {
   switch (request.kind) {
     case "quick":
-      return client.joinOrCreate("arena", {});
+      return client.joinOrCreate(RoomName.Arena, {});
     case "create":
-      return client.create("arena", {});
+      return client.create(RoomName.Arena, {});
     case "id":
       return client.joinById(request.roomId, {});
   }
