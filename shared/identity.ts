@@ -52,9 +52,6 @@ export const AuthFailure = {
 } as const;
 export type AuthFailure = (typeof AuthFailure)[keyof typeof AuthFailure];
 
-/** The matchmaking error code carrying an AuthFailure (Colyseus ErrorCode.AUTH_FAILED). */
-export const AUTH_FAILED_CODE = 525;
-
 /** Privilege order: a role may moderate only roles strictly below it. */
 const ROLE_RANK: Record<Role, number> = { player: 0, moderator: 1, admin: 2 };
 

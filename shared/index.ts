@@ -4,6 +4,7 @@ export * from "./schema.ts";
 export * from "./simulation.ts";
 export * from "./random.ts";
 export * from "./text.ts";
+export * from "./duration.ts";
 export * from "./names.ts";
 export * from "./chat.ts";
 export * from "./chatCommands.ts";

@@ -1,18 +1,15 @@
-import { Protocol } from "@colyseus/core";
-import { encode } from "@colyseus/schema";
 import { InputEncoder } from "@colyseus/schema/input";
-import { Packr } from "msgpackr";
-import { WebSocket } from "ws";
-import { MoveInput, type GuestTokenResponse } from "../../shared/index.ts";
+import {
+  WireClient,
+  isStateFrame,
+  roomSocketUrl,
+  timedInputAck,
+  encodeRoomData,
+  type SeatReservation,
+} from "../../colyseus/wireClient.ts";
+import { ClientMessage, MoveInput, type GuestTokenResponse } from "../../shared/index.ts";
 
-/** What `POST /matchmake/joinOrCreate/<room>` answers (core MatchMaker `buildSeatReservation`). */
-export interface SeatReservation {
-  name: string;
-  sessionId: string;
-  roomId: string;
-  processId: string;
-  publicAddress?: string;
-}
+export { reserveSeat, type SeatReservation } from "../../colyseus/wireClient.ts";
 
 /** The one call that turns a bot into a player: a guest token from `POST /auth/guest`. */
 export async function guestToken(httpUrl: string, name: string): Promise<string> {
@@ -25,26 +22,10 @@ export async function guestToken(httpUrl: string, name: string): Promise<string>
   return ((await response.json()) as GuestTokenResponse).token;
 }
 
-/** HTTP matchmaking as the SDK does it (sdk Client.createMatchMakeRequest), token as a Bearer header. */
-export async function reserveSeat(httpUrl: string, roomName: string, token: string): Promise<SeatReservation> {
-  const response = await fetch(`${httpUrl}/matchmake/joinOrCreate/${roomName}`, {
-    method: "POST",
-    headers: { accept: "application/json", "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: "{}",
-  });
-  if (!response.ok) throw new Error(`matchmaking answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as SeatReservation;
-}
-
-/** The room socket URL with the seat (sdk Client.buildEndpoint): `/<processId>/<roomId>?sessionId=…`. */
+/** The room socket URL with the seat and the token (the SDK sends the token as `_authToken`). */
 export function seatUrl(wsUrl: string, seat: SeatReservation, token: string): string {
-  const base = seat.publicAddress === undefined ? wsUrl : `ws://${seat.publicAddress}`;
-  return `${base}/${seat.processId}/${seat.roomId}?sessionId=${seat.sessionId}&_authToken=${token}`;
+  return roomSocketUrl(wsUrl, seat, `&_authToken=${token}`);
 }
-
-const TIMED = 0x80;
-const CODE_MASK = 0x1f;
-const packr = new Packr({ useRecords: false });
 
 /** Counters of one bot's traffic; the fleet resets them at the start of the measured window. */
 export interface Traffic {
@@ -60,17 +41,15 @@ export interface Traffic {
 export const emptyTraffic = (): Traffic => ({ bytes: 0, stateBytes: 0, patches: 0, ackMs: [] });
 
 /**
- * A player that speaks the Colyseus protocol on a raw `ws` socket without
- * decoding state: it answers JOIN_ROOM, counts payload bytes, sends inputs
- * framed exactly as the SDK's InputHandle does (reliable: `[ROOM_INPUT_RELIABLE]`
- * + InputEncoder delta), and reads the TIMED prefix's input ack to time
- * input → acknowledgement.
+ * A player on colyseus/wireClient.ts that decodes no state: it counts
+ * payload bytes, sends one reliable MoveInput per tick, and reads the TIMED
+ * prefix's input ack to time input → acknowledgement.
  */
 export class WireBot {
   traffic = emptyTraffic();
   /** Set when the socket closed without this bot asking. */
   droppedWith: number | undefined;
-  private ws: WebSocket | undefined;
+  private client: WireClient | undefined;
   private closing = false;
   private readonly input = new MoveInput();
   private readonly encoder = new InputEncoder(this.input);
@@ -85,53 +64,28 @@ export class WireBot {
   }
 
   /** Open the room socket; resolves once the JOIN_ROOM handshake is acknowledged. */
-  connect(url: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url);
-      this.ws = ws;
-      ws.binaryType = "nodebuffer";
-      ws.once("error", reject);
-      ws.once("close", (code) => {
-        if (!this.closing) this.droppedWith = code;
-        reject(new Error(`closed with ${code} before joining`));
-      });
-      ws.on("message", (data: Buffer) => {
-        const first = data[0] ?? 0;
-        if ((first & CODE_MASK) === Protocol.JOIN_ROOM) {
-          ws.send(Uint8Array.of(Protocol.JOIN_ROOM));
-          resolve();
-          return;
-        }
-        this.receive(data, first);
-      });
+  async connect(url: string): Promise<void> {
+    const client = WireClient.open(url, this.seat, { record: false, onFrame: (frame) => this.receive(frame) });
+    this.client = client;
+    void client.closed.then(({ code }) => {
+      if (!this.closing) this.droppedWith = code;
     });
+    await client.joined(Number.POSITIVE_INFINITY);
   }
 
   /** Send one movement input (one per tick, as a client would). */
   move(dx: number, dy: number): void {
-    if (this.ws?.readyState !== WebSocket.OPEN) return;
+    if (this.client?.isOpen !== true) return;
     this.input.dx = dx;
     this.input.dy = dy;
-    const body = this.encoder.encode();
-    const frame = new Uint8Array(1 + body.length);
-    frame[0] = Protocol.ROOM_INPUT_RELIABLE;
-    frame.set(body, 1);
-    this.ws.send(frame);
+    this.client.sendInput(this.encoder.encode());
     // Reliable inputs are acknowledged by count (core InputBuffer.ackSeq).
     this.pending.push({ seq: ++this.sent, at: performance.now() });
   }
 
   chat(text: string): void {
-    if (this.ws?.readyState !== WebSocket.OPEN) return;
-    const header = new Uint8Array(16);
-    header[0] = Protocol.ROOM_DATA;
-    const it = { offset: 1 };
-    encode.string(header, "chat", it);
-    const payload = packr.pack({ text });
-    const frame = new Uint8Array(it.offset + payload.length);
-    frame.set(header.subarray(0, it.offset));
-    frame.set(payload, it.offset);
-    this.ws.send(frame);
+    if (this.client?.isOpen !== true) return;
+    this.client.send(encodeRoomData(ClientMessage.Chat, { text }));
   }
 
   /** Stop counting acks of inputs sent before now (the window boundary). */
@@ -141,25 +95,18 @@ export class WireBot {
 
   close(): Promise<void> {
     this.closing = true;
-    const ws = this.ws;
-    if (ws === undefined || ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise((resolve) => {
-      ws.once("close", () => resolve());
-      ws.send(Uint8Array.of(Protocol.LEAVE_ROOM));
-      ws.close();
-    });
+    return this.client?.leave() ?? Promise.resolve();
   }
 
-  private receive(data: Buffer, first: number): void {
+  private receive(frame: Buffer): void {
     const traffic = this.traffic;
-    traffic.bytes += data.length;
-    const code = first & CODE_MASK;
-    if (code === Protocol.ROOM_STATE || code === Protocol.ROOM_STATE_PATCH) {
-      traffic.stateBytes += data.length;
+    traffic.bytes += frame.length;
+    if (isStateFrame(frame)) {
+      traffic.stateBytes += frame.length;
       traffic.patches++;
     }
-    // [code|TIMED][uint32 sNow][uint32 inputSeq] (core SchemaSerializer buildTimedFrame).
-    if (first & TIMED && data.length >= 9) this.acknowledge(data.readUInt32LE(5));
+    const ackSeq = timedInputAck(frame);
+    if (ackSeq !== undefined) this.acknowledge(ackSeq);
   }
 
   private acknowledge(ackSeq: number): void {

@@ -1,14 +1,10 @@
-import { Client, MatchMakeError } from "@colyseus/sdk";
+import { Client, ErrorCode, MatchMakeError } from "@colyseus/sdk";
 import type { TickwireServer } from "../../server/app.ts";
-import { AUTH_FAILED_CODE } from "../../shared/index.ts";
+import { RoomName } from "../../shared/index.ts";
 import type { IdentityStore } from "./identity.ts";
 import type { ArenaSdkRoom } from "./session.ts";
 
 export type JoinRequest = { kind: "quick" } | { kind: "create" } | { kind: "id"; roomId: string };
-
-/** Matchmaking error codes (Colyseus ErrorCode) a player can act on. */
-const MATCHMAKE_INVALID_ROOM_ID = 522;
-const MATCHMAKE_INVALID_CRITERIA = 521;
 
 /**
  * Get a token and join. If the server refuses the token (expired, or the
@@ -27,7 +23,7 @@ export async function joinArena(
   try {
     return await matchmake(client, request);
   } catch (error) {
-    if (!(error instanceof MatchMakeError) || error.code !== AUTH_FAILED_CODE) throw error;
+    if (!(error instanceof MatchMakeError) || error.code !== ErrorCode.AUTH_FAILED) throw error;
     identity.forget(token.token);
     token = await identity.token(name);
     client.auth.token = token.token;
@@ -38,9 +34,9 @@ export async function joinArena(
 async function matchmake(client: Client<TickwireServer>, request: JoinRequest): Promise<ArenaSdkRoom> {
   switch (request.kind) {
     case "quick":
-      return client.joinOrCreate("arena", {});
+      return client.joinOrCreate(RoomName.Arena, {});
     case "create":
-      return client.create("arena", {});
+      return client.create(RoomName.Arena, {});
     case "id":
       return client.joinById(request.roomId, {});
   }
@@ -49,9 +45,9 @@ async function matchmake(client: Client<TickwireServer>, request: JoinRequest): 
 /** Words for a failed join. */
 export function describeJoinError(error: unknown): string {
   if (error instanceof MatchMakeError) {
-    if (error.code === MATCHMAKE_INVALID_ROOM_ID) return "That room does not exist any more.";
-    if (error.code === MATCHMAKE_INVALID_CRITERIA) return "That room is full or closed.";
-    if (error.code === AUTH_FAILED_CODE) return `The server refused your identity (${error.message}).`;
+    if (error.code === ErrorCode.MATCHMAKE_INVALID_ROOM_ID) return "That room does not exist any more.";
+    if (error.code === ErrorCode.MATCHMAKE_INVALID_CRITERIA) return "That room is full or closed.";
+    if (error.code === ErrorCode.AUTH_FAILED) return `The server refused your identity (${error.message}).`;
     return `Could not join: ${error.message}`;
   }
   if (error instanceof Error && /fetch|network/i.test(error.message)) return "Cannot reach the server.";

@@ -209,7 +209,7 @@ export class GameSession {
   }
 
   sendChat(text: string): void {
-    this.room.send("chat", { text });
+    this.room.send(ClientMessage.Chat, { text });
   }
 
   async leave(): Promise<void> {

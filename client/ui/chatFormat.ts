@@ -1,4 +1,14 @@
-import { CHAT_COMMANDS, NAME_QUOTING_HINT, type ChatLine, type ChatRejected, type Role } from "../../shared/index.ts";
+import {
+  CHAT_COMMANDS,
+  CHAT_MAX_LENGTH,
+  ChatKind,
+  ChatRejectReason,
+  NAME_QUOTING_HINT,
+  Role,
+  formatDuration,
+  type ChatLine,
+  type ChatRejected,
+} from "../../shared/index.ts";
 
 /** What the chat panel draws for one line. Every field is plain text: the panel sets textContent only. */
 export interface ChatEntry {
@@ -10,7 +20,7 @@ export interface ChatEntry {
   /** e.g. "to Bob" / "whispers" for whispers. */
   tag?: string;
   /** The sender's role when it is not "player", so an impostor's name cannot pass for a moderator's. */
-  badge?: Exclude<Role, "player">;
+  badge?: Exclude<Role, typeof Role.Player>;
   text: string;
 }
 
@@ -29,19 +39,19 @@ export function entryFromLine(
   roleOf: (sessionId: string) => Role | undefined = () => undefined,
 ): ChatEntry {
   const role = roleOf(line.from);
-  const badge = role === undefined || role === "player" ? {} : { badge: role };
+  const badge = role === undefined || role === Role.Player ? {} : { badge: role };
   const base = { key: `s${line.id}`, time: clockTime(line.at), text: line.text, ...badge };
   switch (line.kind) {
-    case "system":
+    case ChatKind.System:
       return { ...base, kind: "system" };
-    case "whisper":
+    case ChatKind.Whisper:
       return {
         ...base,
         kind: "whisper",
         name: line.name,
         tag: line.from === self ? `to ${line.toName}` : "whispers",
       };
-    case "say":
+    case ChatKind.Say:
       return { ...base, kind: "chat", name: line.name };
   }
 }
@@ -50,46 +60,38 @@ export function entryFromLine(
 export function rejectionText(rejection: ChatRejected): string {
   const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
   switch (rejection.reason) {
-    case "empty":
+    case ChatRejectReason.Empty:
       return "Nothing to send.";
-    case "too_long":
-      return "That message is longer than 280 characters.";
-    case "rate_limited":
+    case ChatRejectReason.TooLong:
+      return `That message is longer than ${CHAT_MAX_LENGTH} characters.`;
+    case ChatRejectReason.RateLimited:
       return `Slow down — you can chat again in ${seconds(rejection.retryAfterMs)} s.`;
-    case "repeated":
+    case ChatRejectReason.Repeated:
       return "You already said that.";
-    case "muted":
+    case ChatRejectReason.Muted:
       return `You are muted for ${formatDuration(rejection.remainingMs)} more.`;
-    case "forbidden":
+    case ChatRejectReason.Forbidden:
       return `Only moderators can use /${rejection.command}.`;
-    case "unknown_command":
+    case ChatRejectReason.UnknownCommand:
       return `There is no /${rejection.command} command. Type /help.`;
-    case "invalid_command":
+    case ChatRejectReason.InvalidCommand:
       return `Usage: ${rejection.usage}`;
-    case "no_such_player":
+    case ChatRejectReason.NoSuchPlayer:
       return `No player called "${rejection.name}" here.`;
-    case "ambiguous_name":
+    case ChatRejectReason.AmbiguousName:
       return `${rejection.matches} players are called "${rejection.name}".`;
-    case "self_target":
+    case ChatRejectReason.SelfTarget:
       return "You cannot do that to yourself.";
-    case "outranked":
+    case ChatRejectReason.Outranked:
       return `${rejection.name} outranks you (or has your rank).`;
-    case "not_muted":
+    case ChatRejectReason.NotMuted:
       return `${rejection.name} is not muted.`;
   }
 }
 
-/** "45 s", "3 min", "2 h" */
-export function formatDuration(ms: number): string {
-  const s = Math.max(1, Math.ceil(ms / 1000));
-  if (s < 120) return `${s} s`;
-  if (s < 7200) return `${Math.ceil(s / 60)} min`;
-  return `${Math.ceil(s / 3600)} h`;
-}
-
 /** The /help text, from the same command table the server parses with. */
 export const HELP_TEXT = [
-  ...CHAT_COMMANDS.map((c) => `${c.usage} — ${c.summary}${c.role === "player" ? "" : ` (${c.role}s)`}`),
+  ...CHAT_COMMANDS.map((c) => `${c.usage} — ${c.summary}${c.role === Role.Player ? "" : ` (${c.role}s)`}`),
   "/help — this list",
   NAME_QUOTING_HINT,
 ].join("\n");
@@ -102,7 +104,6 @@ export class ChatBook {
   private readonly entries: Array<ChatEntry & { order: number }> = [];
   private readonly seen = new Set<string>();
   private localCounter = 0;
-  private lastServerId = 0;
 
   constructor(private readonly limit = 200) {}
 
@@ -110,7 +111,6 @@ export class ChatBook {
   addServer(line: ChatLine, entry: ChatEntry): boolean {
     if (this.seen.has(entry.key)) return false;
     this.seen.add(entry.key);
-    this.lastServerId = Math.max(this.lastServerId, line.id);
     this.insert({ ...entry, order: line.id });
     return true;
   }
@@ -118,13 +118,18 @@ export class ChatBook {
   /** Add a client-side line (join/leave notices, help); it sorts after the last server line. */
   addLocal(kind: ChatEntry["kind"], text: string, at: number): ChatEntry {
     const entry = { key: `l${++this.localCounter}`, kind, time: clockTime(at), text };
-    this.insert({ ...entry, order: this.lastServerId + 0.5 });
+    this.insert({ ...entry, order: this.lastId + 0.5 });
     return entry;
   }
 
-  /** Highest server line id seen: what to ask for after a reconnect. */
+  /**
+   * The newest server line id in the book (0 before any), read off the
+   * entries, which are kept in order; local lines sort after it. Not what to
+   * ask for after a reconnect: the session tracks that (GameSession
+   * lastChatId), whether or not a panel is showing the lines.
+   */
   get lastId(): number {
-    return this.lastServerId;
+    return Math.floor(this.entries.at(-1)?.order ?? 0);
   }
 
   list(): readonly ChatEntry[] {

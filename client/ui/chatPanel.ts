@@ -1,4 +1,4 @@
-import type { ChatLine, ChatRejected, Role } from "../../shared/index.ts";
+import { Role, type ChatLine, type ChatRejected } from "../../shared/index.ts";
 import { ChatBook, HELP_TEXT, entryFromLine, rejectionText, type ChatEntry } from "./chatFormat.ts";
 import { byId, el } from "./dom.ts";
 
@@ -110,7 +110,7 @@ function renderEntry(entry: ChatEntry): HTMLLIElement {
   item.append(el("span", { className: "time", text: entry.time }));
   if (entry.tag !== undefined) item.append(el("span", { className: "tag", text: entry.tag }));
   if (entry.badge !== undefined)
-    item.append(el("span", { className: `badge ${entry.badge}`, text: entry.badge === "admin" ? "admin" : "mod" }));
+    item.append(el("span", { className: `badge ${entry.badge}`, text: entry.badge === Role.Admin ? "admin" : "mod" }));
   if (entry.name !== undefined) item.append(el("span", { className: "name", text: entry.name }));
   item.append(el("span", { className: "text", text: entry.text }));
   return item;

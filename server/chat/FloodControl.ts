@@ -1,4 +1,4 @@
-import { TokenBucket } from "./TokenBucket.ts";
+import { TokenBucket } from "../net/rateLimits.ts";
 
 export interface FloodSettings {
   /** Lines a player may send at once. */

@@ -1,4 +1,4 @@
-import { SystemAction, type SystemNotice } from "../../shared/index.ts";
+import { SystemAction, formatDuration, type SystemNotice } from "../../shared/index.ts";
 
 /** The text of a system line; clients may render `notice` themselves instead. */
 export function describeNotice(notice: SystemNotice): string {
@@ -14,18 +14,4 @@ export function describeNotice(notice: SystemNotice): string {
         ? `${notice.by} kicked ${notice.target}.`
         : `${notice.by} kicked ${notice.target}: ${notice.reason}`;
   }
-}
-
-/** "1 h 30 min", "1 min", "45 s". */
-export function formatDuration(ms: number): string {
-  const total = Math.max(1, Math.round(ms / 1000));
-  const parts = [
-    [Math.floor(total / 3600), "h"],
-    [Math.floor((total % 3600) / 60), "min"],
-    [total % 60, "s"],
-  ] as const;
-  return parts
-    .filter(([value]) => value > 0)
-    .map(([value, unit]) => `${value} ${unit}`)
-    .join(" ");
 }

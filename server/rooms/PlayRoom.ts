@@ -1,8 +1,7 @@
-import { Room, ServerError, type RoomException, type RoomMethodName } from "@colyseus/core";
+import { ErrorCode, Room, ServerError, type RoomException, type RoomMethodName } from "@colyseus/core";
 import { closeClientOnPurpose } from "../../colyseus/closeSocket.ts";
 import { dropUnclaimedSeats, releaseHeldSeat } from "../../colyseus/roomInternals.ts";
 import {
-  AUTH_FAILED_CODE,
   ChatSend,
   ChatSince,
   ClientMessage,
@@ -36,7 +35,7 @@ export async function verifyJoinToken(tokens: TokenService, token: string): Prom
   try {
     return await tokens.verify(token);
   } catch (error) {
-    if (error instanceof AuthError) throw new ServerError(AUTH_FAILED_CODE, error.reason);
+    if (error instanceof AuthError) throw new ServerError(ErrorCode.AUTH_FAILED, error.reason);
     throw error;
   }
 }
@@ -145,7 +144,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
    */
   override onJoin(client: PlayClient, _options?: ArenaJoinOptions): void {
     const identity = client.auth;
-    if (identity === undefined) throw new ServerError(AUTH_FAILED_CODE, "token_missing");
+    if (identity === undefined) throw new ServerError(ErrorCode.AUTH_FAILED, "token_missing");
     const player = this.spawner.spawn(identity, this.state.players.values());
     this.state.players.set(client.sessionId, player);
     this.visibility.join(client, player);

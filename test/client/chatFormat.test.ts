@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ChatBook, HELP_TEXT, entryFromLine, formatDuration, rejectionText } from "../../client/ui/chatFormat.ts";
-import { CHAT_COMMANDS, type ChatLine, type ChatRejected, type SayLine } from "../../shared/index.ts";
+import { ChatBook, HELP_TEXT, entryFromLine, rejectionText } from "../../client/ui/chatFormat.ts";
+import { CHAT_COMMANDS, formatDuration, type ChatLine, type ChatRejected, type SayLine } from "../../shared/index.ts";
 
 const at = Date.UTC(2026, 0, 1, 12, 34);
 const say = (id: number, text = `line ${id}`): SayLine => ({
@@ -122,7 +122,7 @@ describe("rejectionText", () => {
       formatDuration(90_000),
       formatDuration(600_000),
       formatDuration(3 * 3600_000),
-    ]).toEqual(["1 s", "90 s", "10 min", "3 h"]);
+    ]).toEqual(["1 s", "1 min 30 s", "10 min", "3 h"]);
   });
 
   it("help lists every command the server parses, and /help", () => {

@@ -1,5 +1,5 @@
 import { describe, expect } from "vitest";
-import { matchmake, RawClient, UpgradeRefused } from "../helpers/rawClient.ts";
+import { matchmake, WireClient, UpgradeRefused } from "../../colyseus/wireClient.ts";
 import { fromIp, hostileCase, useHostileArena } from "./harness.ts";
 
 /**
@@ -17,10 +17,10 @@ describe("client IP without trusted proxies", () => {
     "all counted as 127.0.0.1: refused with 429 once 32 are open (the 2 honest players included)",
     async (arena) => {
       const cap = arena.net.maxConnectionsPerIp;
-      const sockets: RawClient[] = [];
+      const sockets: WireClient[] = [];
       let refusedAt: number | undefined;
       for (let i = 0; i < cap && refusedAt === undefined; i++) {
-        const socket = RawClient.connect(`ws://127.0.0.1:${arena.ts.port}/`, fromIp(`198.51.100.${i + 1}`));
+        const socket = WireClient.connect(`ws://127.0.0.1:${arena.ts.port}/`, fromIp(`198.51.100.${i + 1}`));
         sockets.push(socket);
         try {
           await socket.opened();

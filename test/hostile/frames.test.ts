@@ -1,7 +1,7 @@
 import { Protocol } from "@colyseus/core";
 import { describe, expect, vi } from "vitest";
 import { TickwireCloseCode } from "../../shared/index.ts";
-import { encodeFrame, encodeRoomData } from "../helpers/rawClient.ts";
+import { encodeFrame, encodeRoomData } from "../../colyseus/wireClient.ts";
 import { HEARTBEAT, hostileCase, rawAttacker, useHostileArena } from "./harness.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { Protocol } from "@colyseus/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seededRandom } from "../../shared/index.ts";
-import { RawClient } from "../helpers/rawClient.ts";
+import { seededRandom, type ServerMessages } from "../../shared/index.ts";
+import { WireClient } from "../../colyseus/wireClient.ts";
 import { until } from "../helpers/until.ts";
 import { fuzzFrames } from "./fuzzFrames.ts";
 import { expectHonestPlayersServed, fromIp, mintToken, startHostileArena, type HostileArena } from "./harness.ts";
@@ -56,7 +56,7 @@ const freshIp = () => `100.64.${Math.floor(++nextIp / 250)}.${(nextIp % 250) + 1
 
 async function fuzzer(share: number, random: () => number, stats: FuzzStats): Promise<void> {
   const next = fuzzFrames(random, arena.net.maxPayloadBytes);
-  let client: RawClient | undefined;
+  let client: WireClient<ServerMessages> | undefined;
   let sent = 0;
   while (sent < share) {
     if (client === undefined || !client.isOpen) {
@@ -64,7 +64,12 @@ async function fuzzer(share: number, random: () => number, stats: FuzzStats): Pr
         const { code } = await client.closed;
         stats.closes[code] = (stats.closes[code] ?? 0) + 1;
       }
-      client = await RawClient.join(arena.ts, arena.room.roomId, await mintToken("Fuzz"), fromIp(freshIp()));
+      client = await WireClient.join<ServerMessages>(
+        arena.ts,
+        arena.room.roomId,
+        await mintToken("Fuzz"),
+        fromIp(freshIp()),
+      );
       stats.joins++;
     }
     for (let i = 0; i < BATCH && sent < share && client.isOpen; i++) {
@@ -81,7 +86,7 @@ async function fuzzer(share: number, random: () => number, stats: FuzzStats): Pr
 }
 
 /** Resolve once the server answered a PING sent after everything so far, or the socket closed. */
-async function barrier(client: RawClient): Promise<void> {
+async function barrier(client: WireClient<ServerMessages>): Promise<void> {
   if (!client.isOpen) return;
   const pongs = client.frames.filter(isPong).length;
   client.send(Buffer.from([Protocol.PING]));

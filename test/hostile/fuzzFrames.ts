@@ -1,7 +1,7 @@
 import { Protocol } from "@colyseus/core";
 import { pack } from "msgpackr";
 import { randomInt, type Random } from "../../shared/index.ts";
-import { encodeFrame, encodeRoomData } from "../helpers/rawClient.ts";
+import { encodeFrame, encodeRoomData } from "../../colyseus/wireClient.ts";
 
 /**
  * Seeded generator of client→server frames for the fuzz test: valid frames

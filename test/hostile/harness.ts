@@ -5,10 +5,10 @@ import { TokenService } from "../../server/auth/TokenService.ts";
 import { defaultConfig } from "../../server/config.ts";
 import type { EdgeSettings } from "../../server/net/edgeSettings.ts";
 import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
-import { MoveInput, Role } from "../../shared/index.ts";
+import { MoveInput, Role, type ServerMessages } from "../../shared/index.ts";
 import { joinArena, untilPatched, type ArenaPlayer } from "../helpers/clients.ts";
 import { captureLogs } from "../helpers/logs.ts";
-import { RawClient } from "../helpers/rawClient.ts";
+import { WireClient } from "../../colyseus/wireClient.ts";
 import { startTestServer, type TestServer, type TestServerOptions } from "../helpers/server.ts";
 
 /**
@@ -200,8 +200,8 @@ export async function mintToken(name = "Mallory"): Promise<string> {
 }
 
 /** A raw attacker joined to the arena from `ip`. */
-export async function rawAttacker(arena: HostileArena, ip = attackerIp()): Promise<RawClient> {
-  return RawClient.join(arena.ts, arena.room.roomId, await mintToken(), fromIp(ip));
+export async function rawAttacker(arena: HostileArena, ip = attackerIp()): Promise<WireClient<ServerMessages>> {
+  return WireClient.join<ServerMessages>(arena.ts, arena.room.roomId, await mintToken(), fromIp(ip));
 }
 
 /** POST /matchmake with a chunked body (no Content-Length); resolves with the status. */

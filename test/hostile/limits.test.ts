@@ -1,7 +1,8 @@
 import { until } from "../helpers/until.ts";
 import { describe, expect } from "vitest";
 import { TickwireCloseCode } from "../../shared/index.ts";
-import { matchmake, postRaw, RawClient, UpgradeRefused } from "../helpers/rawClient.ts";
+import { matchmake, WireClient, UpgradeRefused } from "../../colyseus/wireClient.ts";
+import { postRaw } from "../helpers/http.ts";
 import {
   attackerIp,
   chunkedMatchmake,
@@ -83,12 +84,12 @@ describe("per-IP request budget (HTTP_BURST 60, HTTP_RATE_PER_MIN 120)", () => {
     async (arena) => {
       const ip = attackerIp();
       for (let i = 0; i < arena.net.httpBurst; i++) {
-        const socket = RawClient.connect(`ws://127.0.0.1:${arena.ts.port}/`, fromIp(ip));
+        const socket = WireClient.connect(`ws://127.0.0.1:${arena.ts.port}/`, fromIp(ip));
         await socket.opened();
         socket.close();
         await socket.closed;
       }
-      const refused = RawClient.connect(`ws://127.0.0.1:${arena.ts.port}/`, fromIp(ip));
+      const refused = WireClient.connect(`ws://127.0.0.1:${arena.ts.port}/`, fromIp(ip));
       await expect(refused.opened()).rejects.toEqual(new UpgradeRefused(429));
     },
   );
@@ -103,15 +104,17 @@ describe("per-IP connections (MAX_CONNECTIONS_PER_IP 32)", () => {
       const ip = attackerIp();
       const cap = arena.net.maxConnectionsPerIp;
       // The transport's latency-check path (no room) holds a socket for a second: enough to hold 32 at once.
-      const held = Array.from({ length: cap }, () => RawClient.connect(`ws://127.0.0.1:${arena.ts.port}/`, fromIp(ip)));
+      const held = Array.from({ length: cap }, () =>
+        WireClient.connect(`ws://127.0.0.1:${arena.ts.port}/`, fromIp(ip)),
+      );
       await Promise.all(held.map((s) => s.opened()));
       expect(arena.ts.app.transport.edge.connections.count(ip)).toBe(cap);
-      const extra = RawClient.connect(`ws://127.0.0.1:${arena.ts.port}/`, fromIp(ip));
+      const extra = WireClient.connect(`ws://127.0.0.1:${arena.ts.port}/`, fromIp(ip));
       await expect(extra.opened()).rejects.toEqual(new UpgradeRefused(429));
       for (const socket of held) socket.close();
       await Promise.all(held.map((s) => s.closed));
       await until(() => arena.ts.app.transport.edge.connections.count(ip) === 0);
-      const again = RawClient.connect(`ws://127.0.0.1:${arena.ts.port}/`, fromIp(ip));
+      const again = WireClient.connect(`ws://127.0.0.1:${arena.ts.port}/`, fromIp(ip));
       await again.opened();
       again.close();
     },
@@ -186,7 +189,7 @@ describe("what a closed connection is owed (RECONNECT_GRACE_S 20)", () => {
       mallory.sendMessage("teleport", { x: 0 });
       expect((await mallory.closed).code).toBe(TickwireCloseCode.UnknownMessage);
       await until(() => !arena.room.state.players.has(sessionId));
-      await expect(RawClient.reconnect(arena.ts, mallory, fromIp(attackerIp()))).rejects.toThrow(/refused/);
+      await expect(WireClient.reconnect(arena.ts, mallory, fromIp(attackerIp()))).rejects.toThrow(/refused/);
     },
   );
 
@@ -200,7 +203,7 @@ describe("what a closed connection is owed (RECONNECT_GRACE_S 20)", () => {
       const sessionId = alice.seat?.sessionId ?? "";
       alice.cut();
       await until(() => arena.room.state.players.get(sessionId)?.connected === false);
-      const back = await RawClient.reconnect(arena.ts, alice, fromIp(ip));
+      const back = await WireClient.reconnect(arena.ts, alice, fromIp(ip));
       await until(() => arena.room.state.players.get(sessionId)?.connected === true);
       expect(back.seat?.sessionId).toBe(sessionId);
       back.close();

@@ -1,7 +1,7 @@
 import { Protocol } from "@colyseus/core";
 import { describe, expect } from "vitest";
 import { ProtocolErrorCode, TickwireCloseCode } from "../../shared/index.ts";
-import { encodeFrame, encodeRoomData } from "../helpers/rawClient.ts";
+import { encodeFrame, encodeRoomData } from "../../colyseus/wireClient.ts";
 import { hostileCase, rawAttacker, useHostileArena } from "./harness.ts";
 
 /**

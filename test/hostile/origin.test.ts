@@ -1,5 +1,6 @@
 import { describe, expect } from "vitest";
-import { matchmake, postRaw, RawClient, UpgradeRefused } from "../helpers/rawClient.ts";
+import { matchmake, WireClient, UpgradeRefused } from "../../colyseus/wireClient.ts";
+import { postRaw } from "../helpers/http.ts";
 import { attackerIp, fromIp, hostileCase, mintToken, seatsHeld, useHostileArena } from "./harness.ts";
 
 /**
@@ -44,7 +45,7 @@ describe("Origin allow-list", () => {
         headers: fromIp(ip),
       });
       expect(seat.status).toBe(200);
-      const socket = RawClient.connect(RawClient.roomUrl(arena.ts, seat.body), { origin: FOREIGN, ...fromIp(ip) });
+      const socket = WireClient.connect(WireClient.roomUrl(arena.ts, seat.body), { origin: FOREIGN, ...fromIp(ip) });
       await expect(socket.opened()).rejects.toEqual(new UpgradeRefused(403));
       expect(arena.room.clients.get(seat.body.sessionId)).toBeUndefined();
     },
@@ -54,7 +55,7 @@ describe("Origin allow-list", () => {
     const ip = attackerIp();
     const answer = await matchmake(arena.ts, "joinOrCreate", "arena", { headers: { origin: "null", ...fromIp(ip) } });
     expect(answer.status).toBe(403);
-    const socket = RawClient.connect(`ws://127.0.0.1:${arena.ts.port}/`, { origin: "null", ...fromIp(ip) });
+    const socket = WireClient.connect(`ws://127.0.0.1:${arena.ts.port}/`, { origin: "null", ...fromIp(ip) });
     await expect(socket.opened()).rejects.toEqual(new UpgradeRefused(403));
   });
 
@@ -82,7 +83,7 @@ describe("Origin allow-list", () => {
       });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get("access-control-allow-origin")).toBe(ALLOWED);
-      const player = await RawClient.join(arena.ts, arena.room.roomId, await mintToken("Pat"), {
+      const player = await WireClient.join(arena.ts, arena.room.roomId, await mintToken("Pat"), {
         origin: ALLOWED,
         ...fromIp(ip),
       });

@@ -1,7 +1,8 @@
 import { Protocol } from "@colyseus/core";
 import { describe, expect } from "vitest";
 import { TickwireCloseCode } from "../../shared/index.ts";
-import { RawClient, UpgradeRefused, matchmake, postRaw } from "../helpers/rawClient.ts";
+import { WireClient, UpgradeRefused, matchmake } from "../../colyseus/wireClient.ts";
+import { postRaw } from "../helpers/http.ts";
 import {
   attackerIp,
   chunkedMatchmake,
@@ -124,7 +125,7 @@ describe("edge refusals in /metrics", () => {
 
   hostileCase(get, `a WebSocket upgrade from ${FOREIGN}`, "upgrade origin_forbidden", async (arena) => {
     const added = await counted(arena, async () => {
-      const socket = RawClient.connect(`ws://127.0.0.1:${arena.ts.port}/`, {
+      const socket = WireClient.connect(`ws://127.0.0.1:${arena.ts.port}/`, {
         origin: FOREIGN,
         ...fromIp(attackerIp()),
       });

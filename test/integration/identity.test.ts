@@ -1,9 +1,9 @@
-import { Client, MatchMakeError } from "@colyseus/sdk";
+import { Client, ErrorCode, MatchMakeError } from "@colyseus/sdk";
 import type { TickwireServer } from "../../server/app.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TokenService } from "../../server/auth/TokenService.ts";
 import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
-import { AUTH_FAILED_CODE, AuthFailure, Role, type GuestTokenResponse } from "../../shared/index.ts";
+import { AuthFailure, Role, type GuestTokenResponse } from "../../shared/index.ts";
 import { guestClient, guestToken, joinArena, joinWith, type ArenaPlayer } from "../helpers/clients.ts";
 import { captureLogs } from "../helpers/logs.ts";
 import { TcpProxy } from "../helpers/tcpProxy.ts";
@@ -160,7 +160,7 @@ describe("joining requires a valid token", () => {
       [renewToken, AuthFailure.Invalid],
     ];
     for (const [token, expected] of cases) {
-      expect(await refusal(server.roomId, token)).toEqual({ code: AUTH_FAILED_CODE, message: expected });
+      expect(await refusal(server.roomId, token)).toEqual({ code: ErrorCode.AUTH_FAILED, message: expected });
     }
     // maxClients is 2 here: if any refusal had kept a seat, these joins would not both fit.
     expect(server.clients.length).toBe(0);

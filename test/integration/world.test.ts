@@ -1,9 +1,9 @@
 import { Protocol } from "@colyseus/core";
-import { Client, MatchMakeError } from "@colyseus/sdk";
+import { Client, ErrorCode, MatchMakeError } from "@colyseus/sdk";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { WorldRoom } from "../../server/rooms/WorldRoom.ts";
 import type { TickwireServer } from "../../server/app.ts";
-import { AUTH_FAILED_CODE, MAX_STEP_DISTANCE, MoveInput } from "../../shared/index.ts";
+import { MAX_STEP_DISTANCE, MoveInput } from "../../shared/index.ts";
 import { joinArena, recordFrames, untilPatched, type ArenaPlayer, type ReceivedFrame } from "../helpers/clients.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -188,7 +188,7 @@ describe("world area of interest", () => {
       (error: unknown) => error,
     );
     expect(refused).toBeInstanceOf(MatchMakeError);
-    expect((refused as MatchMakeError).code).toBe(AUTH_FAILED_CODE);
+    expect((refused as MatchMakeError).code).toBe(ErrorCode.AUTH_FAILED);
   });
 
   it("tells the client the map size", async () => {

@@ -3,7 +3,7 @@ import { truncateUtf8 } from "../../colyseus/closeSocket.ts";
 import { createClientIpResolver, limitKey, normalizeAddress } from "../../server/net/clientIp.ts";
 import { ConnectionLimits } from "../../server/net/connectionLimits.ts";
 import { createOriginPolicy } from "../../server/net/originPolicy.ts";
-import { FrameRateLimit, TokenBuckets } from "../../server/net/rateLimits.ts";
+import { FrameRateLimit, TokenBucket, TokenBuckets } from "../../server/net/rateLimits.ts";
 import { isUnder, routedPath } from "../../server/net/requestPath.ts";
 
 describe("client IP", () => {
@@ -80,6 +80,51 @@ describe("origin policy", () => {
   });
 });
 
+const T0 = 1_000_000;
+
+describe("TokenBucket", () => {
+  it("allows a burst, then one line per refill interval", () => {
+    const bucket = new TokenBucket(5, 1, T0);
+    for (let i = 0; i < 5; i++) expect(bucket.take(T0)).toEqual({ ok: true });
+    expect(bucket.take(T0)).toEqual({ ok: false, retryAfterMs: 1000 });
+    expect(bucket.take(T0 + 999)).toEqual({ ok: false, retryAfterMs: 1 });
+    expect(bucket.take(T0 + 1000)).toEqual({ ok: true });
+    expect(bucket.take(T0 + 1000)).toEqual({ ok: false, retryAfterMs: 1000 });
+  });
+
+  it("says exactly how long to wait, rounded up, at a fractional rate", () => {
+    const bucket = new TokenBucket(1, 0.3, T0);
+    bucket.take(T0);
+    const refused = bucket.take(T0);
+    expect(refused).toEqual({ ok: false, retryAfterMs: 3334 });
+    expect(bucket.take(T0 + 3333).ok).toBe(false);
+    expect(bucket.take(T0 + 3334).ok).toBe(true);
+  });
+
+  it("never refills past its capacity", () => {
+    const bucket = new TokenBucket(3, 10, T0);
+    const later = T0 + 3_600_000;
+    for (let i = 0; i < 3; i++) expect(bucket.take(later).ok).toBe(true);
+    expect(bucket.take(later).ok).toBe(false);
+  });
+
+  it("is not drained by a clock that steps back", () => {
+    const bucket = new TokenBucket(2, 1, T0);
+    bucket.take(T0);
+    expect(bucket.take(T0 - 60_000).ok).toBe(true);
+    expect(bucket.take(T0 - 60_000).ok).toBe(false);
+    expect(bucket.take(T0 + 1000).ok).toBe(true);
+  });
+
+  it("reports when it is full again", () => {
+    const bucket = new TokenBucket(2, 1, T0);
+    expect(bucket.isFull(T0)).toBe(true);
+    bucket.take(T0);
+    expect(bucket.isFull(T0 + 999)).toBe(false);
+    expect(bucket.isFull(T0 + 1000)).toBe(true);
+  });
+});
+
 describe("token buckets", () => {
   it("allows a burst, then refills at the rate", () => {
     let now = 0;
@@ -95,6 +140,19 @@ describe("token buckets", () => {
     now += 500;
     expect(buckets.take("a")).toBe(true);
     expect(buckets.take("a")).toBe(false);
+  });
+
+  it("rounds Retry-After up to whole seconds, and credits no time twice when the clock steps back", () => {
+    let now = 10_000;
+    const buckets = new TokenBuckets({ ratePerSecond: 0.4, burst: 1, now: () => now });
+    expect(buckets.take("a")).toBe(true);
+    expect(buckets.retryAfterSeconds("a")).toBe(3); // 2.5 s
+    now = 5_000;
+    expect(buckets.take("a")).toBe(false);
+    now = 10_000;
+    expect(buckets.take("a")).toBe(false);
+    now = 12_500;
+    expect(buckets.take("a")).toBe(true);
   });
 
   it("stays within maxKeys, forgetting full buckets first, then the idlest", () => {

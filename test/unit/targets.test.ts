@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration } from "../../server/chat/notices.ts";
 import { resolveTarget, type Candidate } from "../../server/chat/targets.ts";
-import { hasRole, outranks } from "../../shared/index.ts";
+import { formatDuration, hasRole, outranks } from "../../shared/index.ts";
 
 const roster: Candidate[] = [
   { sessionId: "s1", playerId: "p_bob", name: "Bob", role: "player" },
