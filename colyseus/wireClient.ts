@@ -1,5 +1,7 @@
 /**
- * Mirrors: @colyseus/sdk 0.18.4 (src/Client.ts, src/Room.ts, src/input/InputHandle.ts), @colyseus/core 0.18.17 (src/MatchMaker.ts, src/serializer/SchemaSerializer.ts), @colyseus/schema 5.0.34 (src/encoding/encode.ts, src/encoding/decode.ts)
+ * Mirrors: @colyseus/sdk@0.18.4 src/Client.ts, @colyseus/sdk@0.18.4 src/Room.ts, @colyseus/sdk@0.18.4 src/input/InputHandle.ts
+ * Mirrors: @colyseus/core@0.18.17 src/MatchMaker.ts, @colyseus/core@0.18.17 src/serializer/SchemaSerializer.ts
+ * Mirrors: @colyseus/schema@5.0.34 src/encoding/encode.ts, @colyseus/schema@5.0.34 src/encoding/decode.ts
  *
  * This file: a Colyseus client written out by hand over a plain `ws` socket,
  * the one both the bench's bots (bench/bots/wire.ts) and the hostile tests

@@ -15,6 +15,7 @@ import { mountRoomList } from "./http/rooms.ts";
 import { ServerLifecycle } from "./lifecycle/ServerLifecycle.ts";
 import { colyseusLogger, createLogger, type Logger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./metrics/Metrics.ts";
+import { createEdge } from "./net/edge.ts";
 import { tickwireFramePolicy } from "./net/framePolicy.ts";
 import { configureArenaRoom } from "./rooms/ArenaRoom.ts";
 import type { RoomServices } from "./rooms/context.ts";
@@ -44,15 +45,16 @@ function buildServer(
     ttlSeconds: config.auth.tokenTtlSeconds,
     renewTtlSeconds: config.auth.renewTtlSeconds,
   });
-  const transport = new GuardedTransport({
-    net: config.net,
+  const edge = createEdge({
+    settings: config.net,
     production: config.production,
     framePolicy: tickwireFramePolicy(MoveInput),
     shuttingDown: () => lifecycle.shuttingDown,
     logger,
     countRefusal: ({ type, reason }) => metrics.messagesRejected.inc({ type, reason }),
   });
-  restrictMatchmakingCors(transport.edge.origins);
+  const transport = new GuardedTransport(edge);
+  restrictMatchmakingCors(edge.origins);
   // What every room type shares; each is configured from its own settings.
   const services: RoomServices = {
     chat: config.chat,

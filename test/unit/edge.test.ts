@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { MoveInput } from "../../shared/index.ts";
 import { truncateUtf8 } from "../../colyseus/closeSocket.ts";
 import { createClientIpResolver, limitKey, normalizeAddress } from "../../server/net/clientIp.ts";
+import { defaultConfig } from "../../server/config.ts";
 import { ConnectionLimits } from "../../server/net/connectionLimits.ts";
+import { createEdge } from "../../server/net/edge.ts";
+import type { EdgeRefusal } from "../../server/net/edgeRefusals.ts";
+import type { EdgeSettings } from "../../server/net/edgeSettings.ts";
+import { tickwireFramePolicy } from "../../server/net/framePolicy.ts";
 import { createOriginPolicy } from "../../server/net/originPolicy.ts";
 import { FrameRateLimit, TokenBucket, TokenBuckets } from "../../server/net/rateLimits.ts";
 import { isUnder, routedPath } from "../../server/net/requestPath.ts";
@@ -238,5 +244,60 @@ describe("routed path (what the HTTP gate matches)", () => {
     expect(isUnder("/auth/guest", "auth")).toBe(true);
     expect(isUnder("/authority", "auth")).toBe(false);
     expect(isUnder("/x/auth", "auth")).toBe(false);
+  });
+});
+
+describe("upgrade admission (createEdge: plain values in, a verdict out)", () => {
+  const edgeWith = (overrides: Partial<EdgeSettings>, shuttingDown = () => false) => {
+    const refusals: EdgeRefusal[] = [];
+    const edge = createEdge({
+      settings: { ...defaultConfig().net, ...overrides },
+      production: true,
+      framePolicy: tickwireFramePolicy(MoveInput),
+      shuttingDown,
+      logger: undefined,
+      countRefusal: (refusal) => refusals.push(refusal),
+    });
+    return { edge, refusals };
+  };
+  const request = (origin: string | undefined) => ({
+    origin,
+    host: "play.example",
+    remoteAddress: "203.0.113.7",
+    forwardedFor: undefined,
+  });
+
+  it("refuses during shutdown (503) before anything else, and counts it", () => {
+    const { edge, refusals } = edgeWith({}, () => true);
+    expect(edge.admitUpgrade(request("http://evil.example"))).toEqual({
+      accept: false,
+      status: 503,
+      reason: "shutting down",
+    });
+    expect(refusals).toEqual([{ type: "upgrade", reason: "shutting_down" }]);
+  });
+
+  it("refuses a foreign origin (403) without spending the budget", () => {
+    const { edge } = edgeWith({ httpBurst: 1 });
+    expect(edge.admitUpgrade(request("http://evil.example"))).toMatchObject({ accept: false, status: 403 });
+    expect(edge.admitUpgrade(request(undefined)).accept).toBe(true);
+  });
+
+  it("refuses past the per-IP budget, then past the per-IP connection cap, and release gives the slot back", () => {
+    const budget = edgeWith({ httpBurst: 1 });
+    expect(budget.edge.admitUpgrade(request(undefined)).accept).toBe(true);
+    expect(budget.edge.admitUpgrade(request(undefined))).toMatchObject({
+      accept: false,
+      status: 429,
+      reason: "too many requests",
+    });
+
+    const cap = edgeWith({ maxConnectionsPerIp: 1 });
+    const first = cap.edge.admitUpgrade(request(undefined));
+    expect(cap.edge.admitUpgrade(request(undefined))).toMatchObject({ accept: false, reason: "too many connections" });
+    expect(cap.refusals).toEqual([{ type: "upgrade", reason: "too_many_connections" }]);
+    if (!first.accept) throw new Error("the first upgrade was refused");
+    first.release();
+    expect(cap.edge.admitUpgrade(request(undefined)).accept).toBe(true);
   });
 });

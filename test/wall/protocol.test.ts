@@ -4,6 +4,7 @@ import { ProtocolModifier } from "@colyseus/core";
 import { PROTOCOL_CODE_MASK as UPSTREAM_CODE_MASK } from "@colyseus/shared-types";
 import { describe, expect, it } from "vitest";
 import { PROTOCOL_CODE_MASK, TIMED_MODIFIER, TIMED_PREFIX_BYTES, bodyOffsetOf } from "../../colyseus/protocol.ts";
+import { createEdge } from "../../server/net/edge.ts";
 import { GuardedTransport, MAX_BUFFERED_CHUNKS, roomIdOf } from "../../colyseus/transport.ts";
 import { tickwireFramePolicy } from "../../server/net/framePolicy.ts";
 import { defaultConfig } from "../../server/config.ts";
@@ -33,13 +34,15 @@ describe("protocol: the leading byte of a Colyseus frame", () => {
 describe("transport: Tickwire's limits reach ws through WebSocketTransport", () => {
   it("passes maxPayload, maxFragments, maxBufferedChunks and verifyClient to its WebSocketServer", () => {
     const { net } = defaultConfig();
-    const transport = new GuardedTransport({
-      net,
-      production: true,
-      framePolicy: tickwireFramePolicy(MoveInput),
-      shuttingDown: () => false,
-      logger: undefined,
-    });
+    const transport = new GuardedTransport(
+      createEdge({
+        settings: net,
+        production: true,
+        framePolicy: tickwireFramePolicy(MoveInput),
+        shuttingDown: () => false,
+        logger: undefined,
+      }),
+    );
     const wss = (
       transport as unknown as { wss: { options: Record<string, unknown>; listenerCount(e: string): number } }
     ).wss;
