@@ -13,7 +13,7 @@ import type { WorldRoomSettings } from "./rooms/WorldRoom.ts";
 
 /**
  * The whole server configuration, parsed once from the environment. Every
- * field has a default that works on a laptop; README's configuration table
+ * field has a default that works on a laptop; docs/configuration.md's table
  * and SECURITY.md list the same names. This module only parses and composes:
  * each part's type belongs to the module that uses it (rooms/, chat/, auth/,
  * http/client.ts).
