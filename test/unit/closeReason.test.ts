@@ -1,26 +1,14 @@
 import { once } from "node:events";
-import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
-import { WebSocket, WebSocketServer } from "ws";
+import { describe, expect, it } from "vitest";
 import { closeOnPurpose } from "../../colyseus/closeSocket.ts";
+import { useWsPairs } from "../helpers/wsPair.ts";
 
 /**
  * The reason ArenaRoom answers unknown types itself: core's fallback closes
  * with `room onMessage for "<type>" not registered.` and `ws` throws on close
  * reasons over 123 bytes, synchronously, inside the socket's data handler.
  */
-let server: WebSocketServer | undefined;
-afterEach(() => server?.close());
-
-async function connectedPair(): Promise<{ serverSide: WebSocket; clientSide: WebSocket }> {
-  server = new WebSocketServer({ port: 0, host: "127.0.0.1" });
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  const clientSide = new WebSocket(`ws://127.0.0.1:${port}`);
-  const [serverSide] = (await once(server, "connection")) as [WebSocket];
-  await once(clientSide, "open");
-  return { serverSide, clientSide };
-}
+const connectedPair = useWsPairs();
 
 describe("close reasons", () => {
   it("reproduces: ws throws RangeError on core's reason for a 100-character type", async () => {

@@ -1,15 +1,15 @@
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { WebSocketClient } from "@colyseus/ws-transport";
-import { afterEach, describe, expect, it } from "vitest";
-import { WebSocket, WebSocketServer } from "ws";
+import { describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 import { closeOnPurpose, denyReconnection, reconnectionDenied } from "../../colyseus/closeSocket.ts";
 import { tapInboundFrames } from "../../colyseus/frameTap.ts";
 import { guardSlowConsumer } from "../../colyseus/sendGuard.ts";
 import { wsErrorRefusal } from "../../colyseus/wsErrors.ts";
 import type { FrameAdmission, FrameDecision } from "../../server/net/frameAdmission.ts";
+import { useWsPairs } from "../helpers/wsPair.ts";
 
 /**
  * Pins for the wall files that reach into `ws` sockets (colyseus/closeSocket.ts,
@@ -17,18 +17,7 @@ import type { FrameAdmission, FrameDecision } from "../../server/net/frameAdmiss
  * Behaviour through the whole app: test/hostile/frames.test.ts, limits.test.ts,
  * test/unit/closeReason.test.ts.
  */
-let server: WebSocketServer | undefined;
-afterEach(() => server?.close());
-
-async function connectedPair(): Promise<{ serverSide: WebSocket; clientSide: WebSocket }> {
-  server = new WebSocketServer({ port: 0, host: "127.0.0.1" });
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  const clientSide = new WebSocket(`ws://127.0.0.1:${port}`);
-  const [serverSide] = (await once(server, "connection")) as [WebSocket];
-  await once(clientSide, "open");
-  return { serverSide, clientSide };
-}
+const connectedPair = useWsPairs();
 
 /** An admission that records what it saw and answers with `decide`. */
 function recordingAdmission(decide: () => FrameDecision): FrameAdmission & { seen: Array<[Buffer, boolean]> } {
