@@ -39,7 +39,7 @@ export default tseslint.config(
     },
   },
   {
-    // shared/ is isomorphic: no Node built-ins, no DOM-only globals.
+    // Only the wall (colyseus/), tests and the bench may import ws or reach into @colyseus/* paths.
     files: ["server/**/*.ts", "*.ts"],
     rules: { "no-restricted-imports": ["error", wallOnly] },
   },

@@ -3,7 +3,9 @@
  * costs on the wire under each position type, and what per-client input
  * acknowledgement (`defineInput`) adds to every patch.
  */
-import { ClientState, SchemaSerializer, type Client } from "@colyseus/core";
+import { SchemaSerializer } from "@colyseus/core";
+import { TIMED_PREFIX_BYTES } from "../colyseus/protocol.ts";
+import { sinkClient } from "../colyseus/sinkClient.ts";
 import { Decoder, Encoder, schema, t } from "@colyseus/schema";
 import { ArenaState, Player, POSITION_MAX, POSITION_SCALE, seededRandom } from "../shared/index.ts";
 import { median } from "./lib/stats.ts";
@@ -110,14 +112,9 @@ export function ackCost(clients = 500, rounds = 400): AckCost {
     const serializer = new SchemaSerializer<ArenaState>();
     serializer.reset(state);
     let lastFrame = 0;
-    const fakes = Array.from({ length: clients }, (_, i) => ({
-      state: ClientState.JOINED,
-      sessionId: String(i),
-      _inputBuffer: { ackSeq: i },
-      raw(data: Uint8Array) {
-        lastFrame = data.byteLength;
-      },
-    })) as unknown as Client[];
+    const fakes = Array.from({ length: clients }, (_, i) =>
+      sinkClient({ sessionId: String(i), ackSeq: i, raw: (data) => (lastFrame = data.byteLength) }),
+    );
     const timing = timed ? { sNow: 1234 } : undefined;
     const samples: number[] = [];
     let body = 0;
@@ -126,10 +123,12 @@ export function ackCost(clients = 500, rounds = 400): AckCost {
       const started = performance.now();
       serializer.applyPatches(fakes, state, timing);
       samples.push((performance.now() - started) * 1000);
-      body = lastFrame - (timed ? 9 : 1);
+      body = lastFrame - (timed ? 1 + TIMED_PREFIX_BYTES : 1);
     }
     let idleFrames = 0;
-    const counting = fakes.map((c) => ({ ...c, raw: () => idleFrames++ })) as unknown as Client[];
+    const counting = fakes.map((c) =>
+      sinkClient({ sessionId: c.sessionId, ackSeq: Number(c.sessionId), raw: () => idleFrames++ }),
+    );
     serializer.applyPatches(counting, state, timing);
     return { us: median(samples.slice(rounds / 4)), body, idleFramesPerPatch: idleFrames / clients };
   };

@@ -5,7 +5,8 @@
  * Encoding filtered state walks every changed entity once per view, so the
  * cost grows with clients × moving entities, not with what each client sees.
  */
-import { ClientState, SchemaSerializer, type Client } from "@colyseus/core";
+import { SchemaSerializer, type Client } from "@colyseus/core";
+import { sinkClient } from "../colyseus/sinkClient.ts";
 import { StateView } from "@colyseus/schema";
 import { InterestGrid } from "../server/systems/InterestGrid.ts";
 import { Player, TICK_SECONDS, WorldState, applyInput, seededRandom } from "../shared/index.ts";
@@ -41,14 +42,7 @@ export function viewEncodeCost(players: number, size: number): ViewEncodeCost {
     Object.assign(player, { id: `id${i}`, name: `bot-${i}`, role: "player", x: random() * size, y: random() * size });
     state.players.set(String(i), player);
     const view = new StateView();
-    const client = {
-      state: ClientState.JOINED,
-      sessionId: String(i),
-      view,
-      _inputBuffer: { ackSeq: 0 },
-      raw: (data: Uint8Array) => (bytes += data.byteLength),
-    };
-    clients.push(client as unknown as Client);
+    clients.push(sinkClient({ sessionId: String(i), ackSeq: 0, view, raw: (data) => (bytes += data.byteLength) }));
     grid.add(String(i), player, view);
     movers.push({ player, dx: 0, dy: 0 });
   }

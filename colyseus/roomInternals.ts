@@ -4,7 +4,7 @@ import type { Room } from "@colyseus/core";
  * Mirrors: @colyseus/core@0.18.17 src/Room.ts (private `_reservedSeats`, `_reconnections`, `resetAutoDisposeTimeout`; Room#_disposeIfEmpty, #allowReconnection)
  *
  * The two places where Tickwire reaches into Colyseus' private room fields
- * (pinned by test/wall/room-internals.test.ts and the hostile suite's
+ * (pinned by test/wall/room.test.ts and the hostile suite's
  * shutdown and reconnection tests).
  */
 

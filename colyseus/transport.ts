@@ -38,8 +38,8 @@ type VerifyDone = (accept: boolean, code?: number, message?: string) => void;
  *   (WebSocketTransport#autoTerminateUnresponsiveClients), so a dead peer is
  *   detected within (heartbeatMaxMissed + 1) × heartbeatIntervalMs.
  * - upgrade admission (`verifyClient`, which `ws` calls with the raw request
- *   and so the socket's peer address): Origin, per-IP request budget,
- *   per-IP concurrent connections, shutdown.
+ *   and so the socket's peer address): the edge's verdict (shutdown,
+ *   Origin, per-IP request budget, per-IP concurrent connections).
  * - per connection: the frame tap applying the frame admission (rate, frame
  *   policy, dispatch firewall), and the slow-consumer cap.
  */

@@ -19,11 +19,11 @@
  *      serializerId, …]; the client acknowledges with [10], after which the
  *      server sends the full state and anything queued during onJoin.
  */
-import { Protocol, ProtocolModifier } from "@colyseus/core";
+import { Protocol } from "@colyseus/core";
 import { decode, encode, type Iterator } from "@colyseus/schema";
 import { pack, unpack } from "msgpackr";
 import { WebSocket, type RawData } from "ws";
-import { protocolCodeOf } from "./protocol.ts";
+import { TIMED_MODIFIER, TIMED_PREFIX_BYTES, protocolCodeOf } from "./protocol.ts";
 
 /** What `POST /matchmake/<method>/<room>` answers (core MatchMaker `buildSeatReservation`). */
 export interface SeatReservation {
@@ -338,7 +338,8 @@ export class UpgradeRefused extends Error {
  * count (core InputBuffer.ackSeq).
  */
 export function timedInputAck(frame: Buffer): number | undefined {
-  return (frame[0] ?? 0) & ProtocolModifier.TIMED && frame.length >= 9 ? frame.readUInt32LE(5) : undefined;
+  // The uint32 after the protocol byte and the uint32 sNow.
+  return (frame[0] ?? 0) & TIMED_MODIFIER && frame.length >= 1 + TIMED_PREFIX_BYTES ? frame.readUInt32LE(5) : undefined;
 }
 
 /** Whether a frame carries state (ROOM_STATE or ROOM_STATE_PATCH). */

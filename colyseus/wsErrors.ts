@@ -5,7 +5,7 @@ import type { FrameRefusalReason } from "../server/net/edgeRefusals.ts";
  *
  * `ws` names each protocol violation it closes a connection for with an
  * error code string; these strings are not part of its documented API, so
- * test/wall/ws-errors.test.ts fails when receiver.js raises one not mapped here.
+ * test/wall/ws-socket.test.ts fails when receiver.js raises one not mapped here.
  */
 
 /**

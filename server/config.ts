@@ -215,7 +215,11 @@ function readWordListFile(path: string, readTextFile: ReadTextFile): string[] {
   return text.split(/\r?\n/).filter((line) => !line.trimStart().startsWith("#"));
 }
 
-/** The defaults, as a test or embedder starts from them. */
+/**
+ * The defaults, as a test or embedder starts from them. Overrides merge per section: `arena` and `world` are separate (each room
+ * type has its own settings), so an `arena: { spawnSeed }` override does not
+ * reach the world room; the environment sets both from the same variables.
+ */
 export type ConfigOverrides = Partial<Omit<Config, "arena" | "world" | "auth" | "chat" | "client" | "net">> & {
   client?: Partial<ClientSettings>;
   arena?: Partial<ArenaRoomSettings>;

@@ -7,19 +7,14 @@ import {
   encodeRoomData,
   type SeatReservation,
 } from "../../colyseus/wireClient.ts";
-import { ClientMessage, MoveInput, type GuestTokenResponse } from "../../shared/index.ts";
+import { ServerApi } from "../../client/net/api.ts";
+import { ClientMessage, MoveInput } from "../../shared/index.ts";
 
 export { reserveSeat, type SeatReservation } from "../../colyseus/wireClient.ts";
 
 /** The one call that turns a bot into a player: a guest token from `POST /auth/guest`. */
 export async function guestToken(httpUrl: string, name: string): Promise<string> {
-  const response = await fetch(`${httpUrl}/auth/guest`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ name }),
-  });
-  if (!response.ok) throw new Error(`POST /auth/guest answered ${response.status}`);
-  return ((await response.json()) as GuestTokenResponse).token;
+  return (await new ServerApi(httpUrl).guestToken(name)).token;
 }
 
 /** The room socket URL with the seat and the token (the SDK sends the token as `_authToken`). */

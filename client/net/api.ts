@@ -12,7 +12,7 @@ export class ServerApi {
    * one the previous answer carried) the server keeps the player id; without
    * it, or if it is refused, the answer is a new identity.
    */
-  async guestToken(name: string, renewToken?: string): Promise<GuestTokenResponse> {
+  async guestToken(name: string | undefined, renewToken?: string): Promise<GuestTokenResponse> {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (renewToken !== undefined) headers.authorization = `Bearer ${renewToken}`;
     const response = await this.fetchFn(`${this.baseUrl}/auth/guest`, {

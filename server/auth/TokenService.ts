@@ -35,7 +35,7 @@ export class AuthError extends Error {
   }
 }
 
-/** Authentication, as configured (AUTH_*); `resolveSecret` and `TokenServiceOptions` take it from here. */
+/** Authentication, as configured (AUTH_*): app.ts builds the TokenService from it (`resolveSecret`, then `TokenServiceOptions`). */
 export interface AuthSettings {
   /** HS256 secret; unset = generated at start (tokens die with the process). */
   secret: string | undefined;

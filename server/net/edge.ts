@@ -3,12 +3,12 @@ import { createClientIpResolver, limitKey, type ClientIpResolver } from "./clien
 import { ConnectionLimits } from "./connectionLimits.ts";
 import type { EdgeSettings } from "./edgeSettings.ts";
 import {
-  frameGuardRefusal,
+  frameRefusal,
   type CountEdgeRefusal,
   type FrameRefusalReason,
   type UpgradeRefusalReason,
 } from "./edgeRefusals.ts";
-import { createFrameAdmission, type FrameAdmission, type FrameGuardEvent } from "./frameAdmission.ts";
+import { createFrameAdmission, type FrameAdmission, type FrameEvent } from "./frameAdmission.ts";
 import type { FramePolicy } from "./framePolicy.ts";
 import { createHttpAdmission, type HttpAdmission } from "./httpAdmission.ts";
 import { createOriginPolicy, type OriginPolicy } from "./originPolicy.ts";
@@ -53,7 +53,7 @@ export interface Edge {
   readonly requests: TokenBuckets;
   /** The gate in front of /matchmake and /auth. */
   readonly http: HttpAdmission;
-  /** Origin, shutdown, per-IP budget, per-IP concurrent connections, in that order. */
+  /** Shutdown, Origin, per-IP budget, per-IP concurrent connections, in that order. */
   admitUpgrade(request: UpgradeRequest): UpgradeVerdict;
   /** The frame admission of one new connection (rate, frame policy, dispatch firewall). */
   frames(roomId: string | undefined): FrameAdmission;
@@ -107,8 +107,8 @@ export function createEdge(options: EdgeOptions): Edge {
       return createFrameAdmission({
         messagesPerSecond: settings.maxMessagesPerSecond,
         policy: framePolicy,
-        onEvent: (event: FrameGuardEvent) => {
-          countRefusal({ type: "frame", reason: frameGuardRefusal(event) });
+        onEvent: (event: FrameEvent) => {
+          countRefusal({ type: "frame", reason: frameRefusal(event) });
           if (event.kind === "dispatch_threw") log?.error({ err: event.error, roomId }, "frame dispatch threw");
           else log?.debug({ roomId, ...event }, "frame refused");
         },

@@ -1,5 +1,5 @@
 import { TickwireCloseCode } from "../../shared/index.ts";
-import type { FrameGuardEvent } from "./frameAdmission.ts";
+import type { FrameEvent } from "./frameAdmission.ts";
 import type { HttpRefusalReason } from "./httpAdmission.ts";
 
 /**
@@ -42,7 +42,7 @@ export type FrameRefusalReason =
 export type UpgradeRefusalReason = "shutting_down" | "origin_forbidden" | "rate_limited" | "too_many_connections";
 
 /** The reason label of a frame guard event (each one drops a frame or closes its connection). */
-export function frameGuardRefusal(event: FrameGuardEvent): FrameRefusalReason {
+export function frameRefusal(event: FrameEvent): FrameRefusalReason {
   switch (event.kind) {
     case "rate_dropped":
       return "rate_limited";

@@ -2,7 +2,7 @@ import { ProtocolErrorCode, TickwireCloseCode, type ProtocolError } from "../../
 import type { FramePolicy } from "./framePolicy.ts";
 import { FrameRateLimit } from "./rateLimits.ts";
 
-export type FrameGuardEvent =
+export type FrameEvent =
   | { kind: "rate_dropped" }
   | { kind: "rate_kicked" }
   | { kind: "refused"; code: number; reason: string }
@@ -11,7 +11,7 @@ export type FrameGuardEvent =
 export interface FrameAdmissionOptions {
   messagesPerSecond: number;
   policy: FramePolicy;
-  onEvent: (event: FrameGuardEvent) => void;
+  onEvent: (event: FrameEvent) => void;
 }
 
 /** What becomes of one inbound frame before Colyseus sees it. */
@@ -55,7 +55,7 @@ export function createFrameAdmission({ messagesPerSecond, policy, onEvent }: Fra
         case "drop":
           onEvent({ kind: "rate_dropped" });
           return { action: "drop", tellSender: limit.firstDropInWindow ? RATE_LIMITED_NOTICE : undefined };
-        case "kick":
+        case "close":
           onEvent({ kind: "rate_kicked" });
           return { action: "close", code: TickwireCloseCode.RateLimited, reason: "rate limit exceeded" };
         case "pass":

@@ -137,12 +137,12 @@ export class TokenBuckets {
 }
 
 /** What to do with one inbound frame. */
-export type FrameVerdict = "pass" | "drop" | "kick";
+export type FrameVerdict = "pass" | "drop" | "close";
 
 /**
  * The per-connection frame rate policy, counted over one-second windows:
  * the first `perSecond` frames of a window pass; the next `perSecond` are
- * dropped unprocessed (the sender is told once, see frameGuard.ts); a client
+ * dropped unprocessed (the sender is told once, see frameAdmission.ts); a client
  * that goes past twice the rate in one window is disconnected.
  *
  * Softer than core's `maxMessagesPerSecond`, which disconnects on the first
@@ -168,7 +168,7 @@ export class FrameRateLimit {
     this.count++;
     if (this.count <= this.perSecond) return "pass";
     if (this.count <= 2 * this.perSecond) return "drop";
-    return "kick";
+    return "close";
   }
 
   /** True for the first dropped frame of a window: the moment to tell the sender. */

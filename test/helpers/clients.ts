@@ -11,6 +11,7 @@ import {
   type ServerMessages,
 } from "../../shared/index.ts";
 import type { TestServer } from "./server.ts";
+import { ServerApi } from "../../client/net/api.ts";
 
 export type ArenaSdkRoom = SdkRoom<ArenaRoom, ArenaState>;
 type MessageType = keyof ServerMessages;
@@ -79,15 +80,9 @@ export interface GuestPlayer extends ArenaPlayer {
   identity: GuestTokenResponse;
 }
 
-/** A guest token from the real `POST /auth/guest`. */
+/** A guest token from the real `POST /auth/guest`, through the browser client's own API (no name: `{}`). */
 export async function guestToken(ts: TestServer, name?: string): Promise<GuestTokenResponse> {
-  const response = await fetch(`${ts.httpUrl}/auth/guest`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(name === undefined ? {} : { name }),
-  });
-  if (!response.ok) throw new Error(`/auth/guest answered ${response.status}`);
-  return (await response.json()) as GuestTokenResponse;
+  return new ServerApi(ts.httpUrl).guestToken(name);
 }
 
 /** A typed SDK client for this server, holding a fresh guest token for `name`. */

@@ -178,7 +178,7 @@ describe("frame rate", () => {
     let now = 0;
     const limit = new FrameRateLimit(3, () => now);
     const verdicts = Array.from({ length: 7 }, () => limit.admit());
-    expect(verdicts).toEqual(["pass", "pass", "pass", "drop", "drop", "drop", "kick"]);
+    expect(verdicts).toEqual(["pass", "pass", "pass", "drop", "drop", "drop", "close"]);
     now += 1000;
     expect(limit.admit()).toBe("pass");
   });

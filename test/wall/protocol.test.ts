@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ProtocolModifier } from "@colyseus/core";
+import { Protocol, ProtocolModifier, SchemaSerializer } from "@colyseus/core";
 import { PROTOCOL_CODE_MASK as UPSTREAM_CODE_MASK } from "@colyseus/shared-types";
 import { describe, expect, it } from "vitest";
 import { PROTOCOL_CODE_MASK, TIMED_MODIFIER, TIMED_PREFIX_BYTES, bodyOffsetOf } from "../../colyseus/protocol.ts";
@@ -8,7 +8,8 @@ import { createEdge } from "../../server/net/edge.ts";
 import { GuardedTransport, MAX_BUFFERED_CHUNKS, roomIdOf } from "../../colyseus/transport.ts";
 import { tickwireFramePolicy } from "../../server/net/framePolicy.ts";
 import { defaultConfig } from "../../server/config.ts";
-import { MoveInput } from "../../shared/index.ts";
+import { sinkClient } from "../../colyseus/sinkClient.ts";
+import { ArenaState, MoveInput, Player } from "../../shared/index.ts";
 
 /**
  * Pins for colyseus/protocol.ts (the frame's first byte), colyseus/transport.ts
@@ -28,6 +29,26 @@ describe("protocol: the leading byte of a Colyseus frame", () => {
     expect(Number(size)).toBe(TIMED_PREFIX_BYTES);
     expect(bodyOffsetOf(Uint8Array.of(ProtocolModifier.TIMED | 15))).toBe(1 + TIMED_PREFIX_BYTES);
     expect(bodyOffsetOf(Uint8Array.of(15))).toBe(1);
+  });
+});
+
+describe("sinkClient: what core's SchemaSerializer reads of a client", () => {
+  it("sends a joined sink client its patch through raw, with its own ackSeq in the TIMED prefix", () => {
+    const state = new ArenaState();
+    const player = new Player();
+    Object.assign(player, { id: "p", name: "p", role: "player", x: 10, y: 10, hue: 1 });
+    state.players.set("p", player);
+    const serializer = new SchemaSerializer<ArenaState>();
+    serializer.reset(state);
+    const frames: Uint8Array[] = [];
+    const client = sinkClient({ sessionId: "s", ackSeq: 4242, raw: (data) => frames.push(data.slice()) });
+    player.x = 20;
+    serializer.applyPatches([client], state, { sNow: 7 });
+    expect(frames).toHaveLength(1);
+    const frame = Buffer.from(frames[0]!);
+    expect(frame[0]).toBe(Protocol.ROOM_STATE_PATCH | TIMED_MODIFIER);
+    expect(frame.readUInt32LE(1)).toBe(7);
+    expect(frame.readUInt32LE(5)).toBe(4242);
   });
 });
 
