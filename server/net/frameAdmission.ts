@@ -29,6 +29,9 @@ export interface FrameAdmission {
   dispatchThrew(error: unknown): FrameDecision & { action: "close" };
 }
 
+/** One shared verdict for the common case: no allocation per delivered frame. */
+const DELIVER: FrameDecision = Object.freeze({ action: "deliver" });
+
 const RATE_LIMITED_NOTICE: ProtocolError = {
   code: ProtocolErrorCode.RateLimited,
   type: "*",
@@ -66,7 +69,7 @@ export function createFrameAdmission({ messagesPerSecond, policy, onEvent }: Fra
         onEvent({ kind: "refused", code: check.code, reason: check.reason });
         return { action: "close", code: check.code, reason: check.reason };
       }
-      return { action: "deliver" };
+      return DELIVER;
     },
     dispatchThrew(error) {
       onEvent({ kind: "dispatch_threw", error });
