@@ -7,6 +7,8 @@ import { MoveInput, RoomName } from "../shared/index.ts";
 import type { Config } from "./config.ts";
 import { TokenService, resolveSecret } from "./auth/TokenService.ts";
 import { mountGuestAuth } from "./auth/guestRoute.ts";
+import { clusterWarnings, redisEndpoint } from "./cluster/ClusterSettings.ts";
+import type { ClusterServices } from "./cluster/redis.ts";
 import { mountClient } from "./http/client.ts";
 import { mountDebug } from "./http/debug.ts";
 import { mountHealth } from "./http/health.ts";
@@ -26,11 +28,29 @@ export interface AppDeps {
   logger?: Logger;
   /** The rooms' clock (ms since the epoch); tests pass a controllable one. */
   now?: () => number;
+  /**
+   * Required when `config.cluster` is set: the Redis presence and driver from
+   * `connectCluster(config.cluster)` (server/cluster/redis.ts), created apart so
+   * that this factory stays synchronous and a single process never loads Redis.
+   */
+  cluster?: ClusterServices;
+}
+
+/** The presence, driver and public address Colyseus gets in a cluster; nothing for one process. */
+function clusterOptions(config: Config, services: ClusterServices | undefined, logger: Logger) {
+  if (config.cluster === undefined) return {};
+  if (services === undefined) throw new Error("config.cluster is set: pass deps.cluster (connectCluster)");
+  for (const warning of clusterWarnings(config.cluster)) logger.warn(warning);
+  logger.info(
+    { redis: redisEndpoint(config.cluster.redisUrl), publicAddress: config.cluster.publicAddress },
+    "cluster mode: rooms shared through Redis",
+  );
+  return { presence: services.presence, driver: services.driver, publicAddress: config.cluster.publicAddress };
 }
 
 function buildServer(
   config: Config,
-  { logger = createLogger(config.logLevel), now = Date.now }: AppDeps,
+  { logger = createLogger(config.logLevel), now = Date.now, cluster }: AppDeps,
   metrics: Metrics,
   lifecycle: ServerLifecycle,
   onClose: Array<() => Promise<void>>,
@@ -71,8 +91,9 @@ function buildServer(
       [RoomName.World]: defineRoom(configureWorldRoom(services, config.world)),
     },
     transport,
+    ...clusterOptions(config, cluster, logger),
     express: async (app) => {
-      mountHealth(app, startedAt);
+      mountHealth(app, startedAt, config.cluster !== undefined);
       mountMetrics(app, metrics.registry, config.metricsToken);
       mountGuestAuth(app, tokens, logger);
       mountRoomList(app);

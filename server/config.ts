@@ -3,6 +3,7 @@ import { z } from "zod";
 import { OPEN_WORLD_SIZE, POSITION_MAX } from "../shared/constants.ts";
 import type { AuthSettings } from "./auth/TokenService.ts";
 import type { ChatSettings } from "./chat/ChatSettings.ts";
+import { boundAddress, isPublicAddress, isRedisUrl, type ClusterSettings } from "./cluster/ClusterSettings.ts";
 import type { ClientSettings } from "./http/client.ts";
 import { parseAddressOrCidr } from "./net/clientIp.ts";
 import type { EdgeSettings } from "./net/edgeSettings.ts";
@@ -79,6 +80,12 @@ const EnvSchema = z.object({
   CHAT_MUTE_MAX_MIN: int(1, 7 * 24 * 60).default(24 * 60),
   CHAT_WORDLIST: z.string().default(""),
   CHAT_WORDLIST_FILE: z.string().min(1).optional(),
+  // Several processes as one cluster (docs/scaling.md).
+  REDIS_URL: z.string().refine(isRedisUrl, "not a redis:// or rediss:// URL").optional(),
+  PUBLIC_ADDRESS: z
+    .string()
+    .refine(isPublicAddress, "must be host[:port][/path], no scheme (e.g. 10.0.0.5:2567 or play.example/p1)")
+    .optional(),
   SERVE_CLIENT: z.enum(["static", "vite", "none"]).default("static"),
   CLIENT_DIR: z.string().min(1).default("dist/client"),
 });
@@ -101,6 +108,8 @@ export interface Config {
   /** SIGTERM/SIGINT: exit 0 at the latest this many seconds after the signal. */
   shutdownTimeoutSeconds: number;
   chat: ChatSettings;
+  /** Set (REDIS_URL): this process is one of a cluster sharing rooms through Redis. Unset: one process, no Redis. */
+  cluster: ClusterSettings | undefined;
 }
 
 export class ConfigError extends Error {
@@ -139,6 +148,7 @@ export function parseConfig(
       `invalid configuration:\n  AUTH_RENEW_TTL_S: must be at least AUTH_TOKEN_TTL_S (${e.AUTH_TOKEN_TTL_S})`,
     );
   }
+  const cluster = clusterSettings(e);
   // Both room types take these from the same variables; each has its own seat count.
   const perRoom: Omit<PlaySettings, "maxClients"> = {
     spawnSeed: e.SPAWN_SEED,
@@ -200,7 +210,32 @@ export function parseConfig(
         .map((word) => word.trim())
         .filter((word) => word !== ""),
     },
+    cluster,
   };
+}
+
+function clusterSettings(e: z.infer<typeof EnvSchema>): ClusterSettings | undefined {
+  if (e.REDIS_URL === undefined) {
+    if (e.PUBLIC_ADDRESS !== undefined) {
+      throw new ConfigError("invalid configuration:\n  PUBLIC_ADDRESS: only used with REDIS_URL (a cluster); unset it");
+    }
+    return undefined;
+  }
+  // A token minted by one process (POST /auth/guest) is checked by whichever process hosts the room.
+  if (e.AUTH_SECRET === undefined) {
+    throw new ConfigError(
+      "invalid configuration:\n  AUTH_SECRET: required with REDIS_URL (every process must verify the tokens the others sign)",
+    );
+  }
+  // Colyseus takes the public address when the server is constructed, before
+  // it binds (@colyseus/core 0.18.17 Server.bootRuntime → matchMaker.setup),
+  // so the default cannot be the port PORT=0 will get.
+  if (e.PUBLIC_ADDRESS === undefined && e.PORT === 0) {
+    throw new ConfigError(
+      "invalid configuration:\n  PORT: must not be 0 with REDIS_URL unless PUBLIC_ADDRESS is set (the public address is needed before the port is bound)",
+    );
+  }
+  return { redisUrl: e.REDIS_URL, publicAddress: e.PUBLIC_ADDRESS ?? boundAddress(e.HOST, e.PORT) };
 }
 
 /** One word (or phrase) per line; blank lines and lines starting with # are skipped. */

@@ -1,5 +1,7 @@
 import "../colyseus/webSocketGlobal.ts";
+import { matchMaker } from "@colyseus/core";
 import { createApp } from "./app.ts";
+import { connectCluster } from "./cluster/redis.ts";
 import { ConfigError, parseConfig, type Config } from "./config.ts";
 import { installGracefulShutdown } from "./lifecycle/shutdown.ts";
 import { createLogger } from "./logger.ts";
@@ -19,8 +21,14 @@ function configOrExit(): Config {
 const config = configOrExit();
 
 const logger = createLogger(config.logLevel);
-const app = createApp(config, { logger });
+const cluster = config.cluster === undefined ? undefined : await connectCluster(config.cluster);
+const app = createApp(config, { logger, cluster });
 installGracefulShutdown({ app, logger, timeoutSeconds: config.shutdownTimeoutSeconds });
 const port = await app.listen();
 // The bound port, not the configured one: with PORT=0 this line is how a supervisor (or a test) finds it.
-logger.info({ port, host: config.host }, "tickwire listening");
+logger.info(
+  config.cluster === undefined
+    ? { port, host: config.host }
+    : { port, host: config.host, processId: matchMaker.processId, publicAddress: config.cluster.publicAddress },
+  "tickwire listening",
+);

@@ -111,4 +111,6 @@ export interface RoomListing {
   locked: boolean;
   /** ms since the epoch. */
   createdAt: number;
+  /** The process hosting the room (random at every boot): for operators of a cluster; the client ignores it. */
+  processId: string;
 }

@@ -5,7 +5,8 @@ import { RoomName, type RoomListing } from "../../shared/index.ts";
 /**
  * GET /rooms: the open arena rooms with their player counts, for the start
  * screen. Reads the matchmaker's room cache, so with a shared driver it lists
- * every process' rooms. Private and unlisted rooms are left out.
+ * every process' rooms, each with the process that hosts it. Private and
+ * unlisted rooms are left out.
  */
 export function mountRoomList(app: Application): void {
   app.get("/rooms", async (_req, res) => {
@@ -18,6 +19,7 @@ export function mountRoomList(app: Application): void {
         maxClients: room.maxClients,
         locked: room.locked === true || room.clients >= room.maxClients,
         createdAt: room.createdAt === undefined ? 0 : new Date(room.createdAt).getTime(),
+        processId: room.processId,
       }))
       .sort((a, b) => b.clients - a.clients || a.createdAt - b.createdAt);
     res.set("cache-control", "no-store").json(listing);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { clusterWarnings, redisEndpoint } from "../../server/cluster/ClusterSettings.ts";
 import { ConfigError, parseConfig } from "../../server/config.ts";
 
 const CHAT_DEFAULTS = {
@@ -237,5 +238,100 @@ describe("parseConfig", () => {
       expect(message).toContain("MAX_CLIENTS");
       expect(message).toContain("LOG_LEVEL");
     }
+  });
+});
+
+describe("parseConfig: cluster (REDIS_URL, PUBLIC_ADDRESS)", () => {
+  const SECRET = "s".repeat(32);
+  const REDIS = "redis://127.0.0.1:6379/0";
+
+  it("is one process, with no Redis, by default", () => {
+    expect(parseConfig({}).cluster).toBeUndefined();
+  });
+
+  it("turns the cluster on with REDIS_URL, the public address defaulting to HOST:PORT", () => {
+    expect(parseConfig({ REDIS_URL: REDIS, AUTH_SECRET: SECRET }).cluster).toEqual({
+      redisUrl: REDIS,
+      publicAddress: "0.0.0.0:2567",
+    });
+    expect(parseConfig({ REDIS_URL: REDIS, AUTH_SECRET: SECRET, HOST: "10.0.0.5", PORT: "3001" }).cluster).toEqual({
+      redisUrl: REDIS,
+      publicAddress: "10.0.0.5:3001",
+    });
+    expect(
+      parseConfig({ REDIS_URL: REDIS, AUTH_SECRET: SECRET, HOST: "::1", PORT: "3001" }).cluster?.publicAddress,
+    ).toBe("[::1]:3001");
+  });
+
+  it("takes PUBLIC_ADDRESS as host[:port][/path]", () => {
+    for (const address of ["127.0.0.1:2568", "play.example", "play.example/p2568", "[::1]:2568/p/1", "a-b.c:443"]) {
+      const cluster = parseConfig({
+        REDIS_URL: "rediss://:pw@redis.internal:6380/2",
+        AUTH_SECRET: SECRET,
+        PUBLIC_ADDRESS: address,
+      }).cluster;
+      expect(cluster?.publicAddress).toBe(address);
+    }
+  });
+
+  it("refuses a public address with a scheme, a bad port or spaces", () => {
+    for (const address of [
+      "ws://127.0.0.1:2568",
+      "http://play.example",
+      "127.0.0.1:0",
+      "host:70000",
+      "a b",
+      ":2568",
+      "host:",
+      "-x.example",
+    ]) {
+      expect(
+        () => parseConfig({ REDIS_URL: REDIS, AUTH_SECRET: SECRET, PUBLIC_ADDRESS: address }),
+        address,
+      ).toThrowError(/PUBLIC_ADDRESS: must be host\[:port\]\[\/path\]/);
+    }
+  });
+
+  it("refuses a REDIS_URL that is not redis:// or rediss://", () => {
+    for (const url of ["127.0.0.1:6379", "http://127.0.0.1:6379", "redis://", "not a url"]) {
+      expect(() => parseConfig({ REDIS_URL: url, AUTH_SECRET: SECRET }), url).toThrowError(/REDIS_URL: not a redis/);
+    }
+  });
+
+  it("refuses to start a cluster without AUTH_SECRET (each process must verify the others' tokens)", () => {
+    expect(() => parseConfig({ REDIS_URL: REDIS })).toThrowError(ConfigError);
+    expect(() => parseConfig({ REDIS_URL: REDIS })).toThrowError(/AUTH_SECRET: required with REDIS_URL/);
+  });
+
+  it("refuses PORT=0 in a cluster unless PUBLIC_ADDRESS says where the process is reached", () => {
+    expect(() => parseConfig({ REDIS_URL: REDIS, AUTH_SECRET: SECRET, PORT: "0" })).toThrowError(
+      /PORT: must not be 0 with REDIS_URL/,
+    );
+    expect(
+      parseConfig({ REDIS_URL: REDIS, AUTH_SECRET: SECRET, PORT: "0", PUBLIC_ADDRESS: "lb.example/p1" }).cluster
+        ?.publicAddress,
+    ).toBe("lb.example/p1");
+  });
+
+  it("refuses PUBLIC_ADDRESS without REDIS_URL (it would do nothing)", () => {
+    expect(() => parseConfig({ PUBLIC_ADDRESS: "127.0.0.1:2567" })).toThrowError(
+      /PUBLIC_ADDRESS: only used with REDIS_URL/,
+    );
+  });
+});
+
+describe("clusterWarnings", () => {
+  it("warns when the public address is an unspecified host, with a 127.0.0.1 hint", () => {
+    const [warning, ...rest] = clusterWarnings({ redisUrl: "redis://127.0.0.1", publicAddress: "0.0.0.0:2567" });
+    expect(rest).toEqual([]);
+    expect(warning).toContain("PUBLIC_ADDRESS");
+    expect(warning).toContain("127.0.0.1:2567");
+    expect(clusterWarnings({ redisUrl: "redis://127.0.0.1", publicAddress: "[::]:2567" })).toHaveLength(1);
+    expect(clusterWarnings({ redisUrl: "redis://127.0.0.1", publicAddress: "10.0.0.5:2567" })).toEqual([]);
+  });
+
+  it("never logs the Redis password", () => {
+    expect(redisEndpoint("redis://user:hunter2@redis.internal:6380/3")).toBe("redis://redis.internal:6380/3");
+    expect(redisEndpoint("redis://127.0.0.1:6379")).toBe("redis://127.0.0.1:6379");
   });
 });
