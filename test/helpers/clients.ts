@@ -80,14 +80,17 @@ export interface GuestPlayer extends ArenaPlayer {
   identity: GuestTokenResponse;
 }
 
+/** Where a server is reached: an in-process test server or a real server process (test/helpers/serverProcess.ts). */
+export type ServerAddress = Pick<TestServer, "httpUrl" | "port">;
+
 /** A guest token from the real `POST /auth/guest`, through the browser client's own API (no name: `{}`). */
-export async function guestToken(ts: TestServer, name?: string): Promise<GuestTokenResponse> {
+export async function guestToken(ts: ServerAddress, name?: string): Promise<GuestTokenResponse> {
   return new ServerApi(ts.httpUrl).guestToken(name);
 }
 
 /** A typed SDK client for this server, holding a fresh guest token for `name`. */
 export async function guestClient(
-  ts: TestServer,
+  ts: ServerAddress,
   name?: string,
 ): Promise<{ client: Client<TickwireServer>; identity: GuestTokenResponse }> {
   const identity = await guestToken(ts, name);
@@ -100,7 +103,11 @@ export async function guestClient(
  * Join a room by id as a fresh guest named `options.name`, through the real
  * SDK, recording messages from the first one.
  */
-export async function joinArena(ts: TestServer, roomId: string, options: ArenaJoinOptions = {}): Promise<GuestPlayer> {
+export async function joinArena(
+  ts: ServerAddress,
+  roomId: string,
+  options: ArenaJoinOptions = {},
+): Promise<GuestPlayer> {
   const { client, identity } = await guestClient(ts, options.name);
   return { ...(await joinWith(client, roomId, options)), client, identity };
 }

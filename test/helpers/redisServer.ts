@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer, connect } from "node:net";
+import { createInterface } from "node:readline";
+
+export interface RedisServer {
+  port: number;
+  /** `redis://127.0.0.1:<port>/0`. */
+  url: string;
+  child: ChildProcess;
+  /** SIGTERM by pid; resolves when the process has exited. */
+  stop(): Promise<void>;
+}
+
+/** A port nothing listens on right now (the OS picks it; a tiny window remains before it is used). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+/** Send PING on a fresh connection; resolves with the reply line (`+PONG`). */
+export function ping(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.setTimeout(5000, () => socket.destroy(new Error("PING timed out")));
+    socket.once("error", reject);
+    socket.once("connect", () => socket.write("PING\r\n"));
+    createInterface({ input: socket }).once("line", (line) => {
+      socket.end();
+      resolve(line);
+    });
+  });
+}
+
+/**
+ * A private `redis-server` (from the PATH) on a free loopback port, no
+ * persistence, so a test file's rooms are its own. Resolves once the server
+ * logged "Ready to accept connections" and answered PING.
+ */
+export async function startRedisServer(): Promise<RedisServer> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const child = spawn(
+      "redis-server",
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "notice"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const output: string[] = [];
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    const ready = await new Promise<boolean>((resolve, reject) => {
+      child.once("error", reject);
+      createInterface({ input: child.stdout }).on("line", (line) => {
+        output.push(line);
+        if (line.includes("Ready to accept connections")) resolve(true);
+      });
+      void exited.then(() => resolve(false));
+    });
+    if (ready) {
+      const reply = await ping(port);
+      if (reply !== "+PONG") throw new Error(`redis-server answered PING with ${reply}`);
+      return {
+        port,
+        url: `redis://127.0.0.1:${port}/0`,
+        child,
+        async stop() {
+          if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+          await exited;
+        },
+      };
+    }
+    // Most likely the port was taken between freePort() and the bind: try another.
+    if (attempt === 3) throw new Error(`redis-server did not start:\n${output.join("\n")}`);
+  }
+}
