@@ -56,7 +56,7 @@ export function clusterWarnings(settings: ClusterSettings): string[] {
   if (host !== "0.0.0.0" && host !== "[::]") return [];
   const hint = settings.publicAddress.replace(host, "127.0.0.1");
   return [
-    `public address ${settings.publicAddress} names no reachable host: clients matchmaking through another process ` +
+    `public address ${settings.publicAddress} reaches this machine only: clients matchmaking through another process ` +
       `are sent there. Set PUBLIC_ADDRESS to how clients reach this process (e.g. ${hint} on one machine, ` +
       `or this host's DNS name or IP)`,
   ];
