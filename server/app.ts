@@ -40,7 +40,8 @@ export interface AppDeps {
 function clusterOptions(config: Config, services: ClusterServices | undefined, logger: Logger) {
   if (config.cluster === undefined) return {};
   if (services === undefined) throw new Error("config.cluster is set: pass deps.cluster (connectCluster)");
-  for (const warning of clusterWarnings(config.cluster)) logger.warn(warning);
+  for (const warning of clusterWarnings(config.cluster, { allowedOriginsSet: config.net.allowedOrigins !== undefined }))
+    logger.warn(warning);
   logger.info(
     { redis: redisEndpoint(config.cluster.redisUrl), publicAddress: config.cluster.publicAddress },
     "cluster mode: rooms shared through Redis",

@@ -49,13 +49,26 @@ function hostOf(publicAddress: string): string {
 /**
  * What an operator should hear at start: an unspecified host (0.0.0.0, [::])
  * in the public address reaches this machine only, so clients elsewhere that
- * matchmake through another process could not connect to this one's rooms.
+ * matchmake through another process could not connect to this one's rooms;
+ * and the default origin policy (same origin, localhost) refuses a page served
+ * by one process when it opens a WebSocket to another process' address.
  */
-export function clusterWarnings(settings: ClusterSettings): string[] {
+export function clusterWarnings(
+  settings: ClusterSettings,
+  { allowedOriginsSet }: { allowedOriginsSet: boolean },
+): string[] {
+  const warnings: string[] = [];
+  if (!allowedOriginsSet) {
+    warnings.push(
+      "ALLOWED_ORIGINS is not set: the default origin policy (same origin, localhost) refuses a browser page served " +
+        "by one process when it connects to a room on another; list the page's origin(s) on every process",
+    );
+  }
   const host = hostOf(settings.publicAddress);
-  if (host !== "0.0.0.0" && host !== "[::]") return [];
+  if (host !== "0.0.0.0" && host !== "[::]") return warnings;
   const hint = settings.publicAddress.replace(host, "127.0.0.1");
   return [
+    ...warnings,
     `public address ${settings.publicAddress} reaches this machine only: clients matchmaking through another process ` +
       `are sent there. Set PUBLIC_ADDRESS to how clients reach this process (e.g. ${hint} on one machine, ` +
       `or this host's DNS name or IP)`,

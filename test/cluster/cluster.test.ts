@@ -21,7 +21,11 @@ const joined: ArenaSdkRoom[] = [];
 
 beforeAll(async () => {
   redis = await startRedisServer();
-  [a, b] = await Promise.all([startClusterProcess(redis.url), startClusterProcess(redis.url)]);
+  const started = await Promise.allSettled([startClusterProcess(redis.url), startClusterProcess(redis.url)]);
+  // Whatever started is stopped in afterAll, even if the other did not.
+  if (started[0].status === "fulfilled") a = started[0].value;
+  if (started[1].status === "fulfilled") b = started[1].value;
+  for (const result of started) if (result.status === "rejected") throw result.reason;
 }, 60_000);
 
 afterEach(async (context) => {

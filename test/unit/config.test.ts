@@ -321,13 +321,27 @@ describe("parseConfig: cluster (REDIS_URL, PUBLIC_ADDRESS)", () => {
 });
 
 describe("clusterWarnings", () => {
+  const origins = { allowedOriginsSet: true };
+
   it("warns when the public address is an unspecified host, with a 127.0.0.1 hint", () => {
-    const [warning, ...rest] = clusterWarnings({ redisUrl: "redis://127.0.0.1", publicAddress: "0.0.0.0:2567" });
+    const [warning, ...rest] = clusterWarnings(
+      { redisUrl: "redis://127.0.0.1", publicAddress: "0.0.0.0:2567" },
+      origins,
+    );
     expect(rest).toEqual([]);
     expect(warning).toContain("PUBLIC_ADDRESS");
     expect(warning).toContain("127.0.0.1:2567");
-    expect(clusterWarnings({ redisUrl: "redis://127.0.0.1", publicAddress: "[::]:2567" })).toHaveLength(1);
-    expect(clusterWarnings({ redisUrl: "redis://127.0.0.1", publicAddress: "10.0.0.5:2567" })).toEqual([]);
+    expect(clusterWarnings({ redisUrl: "redis://127.0.0.1", publicAddress: "[::]:2567" }, origins)).toHaveLength(1);
+    expect(clusterWarnings({ redisUrl: "redis://127.0.0.1", publicAddress: "10.0.0.5:2567" }, origins)).toEqual([]);
+  });
+
+  it("warns that the default origin policy refuses pages served by another process", () => {
+    const warnings = clusterWarnings(
+      { redisUrl: "redis://127.0.0.1", publicAddress: "10.0.0.5:2567" },
+      { allowedOriginsSet: false },
+    );
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("ALLOWED_ORIGINS");
   });
 
   it("never logs the Redis password", () => {
