@@ -62,6 +62,10 @@ export async function startRedisServer(): Promise<RedisServer> {
       void exited.then(() => resolve(false));
     });
     if (ready) {
+      // If the test process dies before afterAll, the server must not outlive it.
+      const killOnExit = () => child.kill("SIGKILL");
+      process.once("exit", killOnExit);
+      void exited.then(() => process.off("exit", killOnExit));
       const reply = await ping(port);
       if (reply !== "+PONG") throw new Error(`redis-server answered PING with ${reply}`);
       return {
