@@ -65,14 +65,15 @@ export function clusterWarnings(
     );
   }
   const host = hostOf(settings.publicAddress);
-  if (host !== "0.0.0.0" && host !== "[::]") return warnings;
-  const hint = settings.publicAddress.replace(host, "127.0.0.1");
-  return [
-    ...warnings,
-    `public address ${settings.publicAddress} reaches this machine only: clients matchmaking through another process ` +
-      `are sent there. Set PUBLIC_ADDRESS to how clients reach this process (e.g. ${hint} on one machine, ` +
-      `or this host's DNS name or IP)`,
-  ];
+  if (host === "0.0.0.0" || host === "[::]") {
+    const hint = settings.publicAddress.replace(host, "127.0.0.1");
+    warnings.push(
+      `public address ${settings.publicAddress} reaches this machine only: clients matchmaking through another process ` +
+        `are sent there. Set PUBLIC_ADDRESS to how clients reach this process (e.g. ${hint} on one machine, ` +
+        `or this host's DNS name or IP)`,
+    );
+  }
+  return warnings;
 }
 
 /** The address as logged: never the Redis URL itself, which may carry a password. */
