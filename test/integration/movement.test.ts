@@ -1,7 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { Protocol } from "@colyseus/core";
+import { protocolCodeOf } from "../../colyseus/protocol.ts";
 import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
 import { MAX_STEP_DISTANCE, MoveInput, POSITION_SCALE } from "../../shared/index.ts";
 import { joinArena, untilPatched } from "../helpers/clients.ts";
+import { until } from "../helpers/until.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
 const INPUT_BUFFER = 8;
@@ -99,14 +102,39 @@ describe("movement", () => {
 
   it("100 inputs in one tick buy no extra speed: one is consumed per tick, the buffer is bounded", async () => {
     const { server, alice, player } = await arenaWithTwo();
-    const start = { x: player.x, y: player.y };
     const input = alice.room.input({ type: MoveInput });
-    input.data.dx = player.x > 800 ? -1 : 1;
-    input.data.dy = player.y > 450 ? -1 : 1;
-    for (let i = 0; i < 100; i++) input.send();
-
-    const observations = [{ ...start, step: server.simulatedSteps }];
     const accessor = server.inputs.get(alice.room.sessionId);
+    // The burst must reach the server within one tick: on a loaded machine its
+    // frames can arrive in several reads with a step between them, and each
+    // such step rightly consumes one more. Count the input frames as the
+    // server receives them, and send the burst again (after the buffer
+    // drained) until no step ran while it arrived.
+    const serverSide = server.clients.find((client) => client.sessionId === alice.room.sessionId);
+    if (serverSide === undefined) throw new Error("alice has no server-side client");
+    let arrived = 0;
+    let stepAtFirst = 0;
+    let stepAtLast = 0;
+    serverSide.ref.on("message", (data: Buffer) => {
+      if (protocolCodeOf(data) !== Protocol.ROOM_INPUT_RELIABLE) return;
+      arrived++;
+      if (arrived === 1) stepAtFirst = server.simulatedSteps;
+      stepAtLast = server.simulatedSteps;
+    });
+    // Position and step count read together, before the burst is sent.
+    let start: { x: number; y: number; step: number };
+    for (;;) {
+      start = { x: player.x, y: player.y, step: server.simulatedSteps };
+      arrived = 0;
+      input.data.dx = player.x > 800 ? -1 : 1;
+      input.data.dy = player.y > 450 ? -1 : 1;
+      for (let i = 0; i < 100; i++) input.send();
+      await until(() => arrived === 100, 10_000, "the burst's 100 input frames");
+      if (stepAtFirst === stepAtLast) break;
+      await until(() => accessor.size === 0, 10_000, "the split burst to drain");
+      await server.waitForNextTimestep();
+    }
+
+    const observations = [start];
     const consumedBefore = accessor.consumedCount;
     // Follow the server frame by frame until a step has consumed the burst (on
     // a loaded machine the frames may arrive several steps after the sends),
