@@ -20,6 +20,22 @@ const PREFIX = "tickwire:limits:";
 export const CONNECTION_SLOTS_TTL_MS = 10_000;
 export const CONNECTION_SLOTS_SYNC_MS = Math.floor(CONNECTION_SLOTS_TTL_MS / 3);
 
+/** Longest wait at start for the limits' connection; past it, the process starts on per-process limits. */
+const CONNECT_WAIT_MS = 5000;
+
+function readyWithin(redis: Redis, ms: number): Promise<void> {
+  if (redis.status === "ready") return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off("ready", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    redis.once("ready", done);
+  });
+}
+
 /**
  * The connection cap is a count of open sockets, not a rate, so it is not a
  * rate-limiter-flexible limiter: consume/reward on a key without expiry would
@@ -114,6 +130,10 @@ export async function connectSharedLimits(
   // The admission reports an outage once (sharedStore.ts); without a listener
   // ioredis would print every failed reconnection attempt on stderr.
   redis.on("error", () => undefined);
+  // Colyseus' driver needs Redis before the process listens anyway; waiting
+  // (bounded) for this connection too keeps the first requests from being
+  // decided per process and the start from logging an outage that is none.
+  await readyWithin(redis, CONNECT_WAIT_MS);
   const { points, durationSeconds } = fixedWindowFor(net.httpRatePerMinute, net.httpBurst);
   const requests = new RateLimiterRedis({
     storeClient: redis,
