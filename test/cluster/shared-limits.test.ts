@@ -61,7 +61,7 @@ async function restartRedisOn(port: number): Promise<{ stop(): Promise<void> }> 
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
   await new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on("line", (line) => {
+    createInterface({ input: child.stdout }).on("line", (line) => {
       if (line.includes("Ready to accept connections")) resolve();
     });
     void exited.then(() => reject(new Error("redis-server did not restart")));
