@@ -1,5 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import type { HttpAdmission } from "../server/net/httpAdmission.ts";
+import type { HttpAdmission, HttpRefusalResponse } from "../server/net/httpAdmission.ts";
 
 /**
  * Mirrors: @colyseus/core@0.18.17 src/router/index.ts (bindRouterToTransport: `server.prependListener("request", …)`)
@@ -28,23 +28,50 @@ export function createGatedHttpServer(admit: HttpAdmission): http.Server {
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   const emit = server.emit.bind(server) as (event: string | symbol, ...args: unknown[]) => boolean;
   const gatedEmit = (event: string | symbol, ...args: unknown[]): boolean => {
-    if (event === "request" && refused(admit, args[0] as IncomingMessage, args[1] as ServerResponse)) return true;
-    return emit(event, ...args);
+    if (event !== "request") return emit(event, ...args);
+    const req = args[0] as IncomingMessage;
+    const res = args[1] as ServerResponse;
+    const verdict = admit({
+      method: req.method,
+      url: req.url,
+      headers: req.headers,
+      remoteAddress: req.socket.remoteAddress,
+    });
+    if (!(verdict instanceof Promise)) {
+      if (verdict === undefined) return emit(event, ...args);
+      answer(res, verdict);
+      return true;
+    }
+    // A shared budget (cluster mode) answers later; the request's body waits
+    // unread in its stream meanwhile, and Node parses nothing else on this
+    // connection until the response ends. The admission never rejects and is
+    // bounded by its store timeout; the catch is a last resort, not a path.
+    verdict.then(
+      (refusal) => {
+        if (req.destroyed || res.writableEnded) return;
+        if (refusal === undefined) emit(event, ...args);
+        else answer(res, refusal);
+      },
+      () => answer(res, UNAVAILABLE),
+    );
+    return true;
   };
   server.emit = gatedEmit as typeof server.emit;
   return server;
 }
 
-/** Answers the request itself when the admission refuses it. */
-function refused(admit: HttpAdmission, req: IncomingMessage, res: ServerResponse): boolean {
-  const refusal = admit({
-    method: req.method,
-    url: req.url,
-    headers: req.headers,
-    remoteAddress: req.socket.remoteAddress,
-  });
-  if (refusal === undefined) return false;
+/** Answered if the admission itself failed: refused, never let through unchecked. */
+const UNAVAILABLE: Answer = {
+  status: 503,
+  headers: { "content-type": "application/json", connection: "close" },
+  body: JSON.stringify({ error: "unavailable" }),
+};
+
+type Answer = Omit<HttpRefusalResponse, "status"> & { status: number };
+
+/** Answers the request with the admission's refusal. */
+function answer(res: ServerResponse, refusal: Answer): void {
+  if (res.headersSent || res.writableEnded) return;
   res.writeHead(refusal.status, refusal.headers);
   res.end(refusal.body);
-  return true;
 }

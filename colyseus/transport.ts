@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import type { WebSocket } from "ws";
-import type { Edge } from "../server/net/edge.ts";
+import type { Edge, UpgradeVerdict } from "../server/net/edge.ts";
 import { denyReconnection } from "./closeSocket.ts";
 import { tapInboundFrames } from "./frameTap.ts";
 import { createGatedHttpServer } from "./httpServerGate.ts";
@@ -10,7 +10,7 @@ import { wsErrorRefusal } from "./wsErrors.ts";
 
 /**
  * Mirrors: @colyseus/ws-transport@0.18.4 src/WebSocketTransport.ts (constructor options, `wss` 'connection', onConnection's `/<processId>/<roomId>` path)
- * Mirrors: ws@8.23.0 lib/websocket-server.js (verifyClient, maxPayload, maxFragments, maxBufferedChunks; 'error' before a protocol-violation close)
+ * Mirrors: ws@8.23.0 lib/websocket-server.js (verifyClient and its async two-argument form, maxPayload, maxFragments, maxBufferedChunks; 'error' before a protocol-violation close)
  */
 
 /**
@@ -49,16 +49,24 @@ export class GuardedTransport extends WebSocketTransport {
   constructor(edge: Edge) {
     const { settings } = edge;
     const verifyClient = ({ origin, req }: VerifyInfo, done: VerifyDone): void => {
+      const apply = (verdict: UpgradeVerdict): void => {
+        if (!verdict.accept) return done(false, verdict.status, verdict.reason);
+        // Fires once the TCP socket is gone, whichever way the connection ends.
+        // A verdict that came late (a shared store) may find the socket already
+        // gone: its 'close' has fired, so the slot is given back now.
+        if (req.socket.destroyed) verdict.release();
+        else req.socket.once("close", verdict.release);
+        done(true);
+      };
       const verdict = edge.admitUpgrade({
         origin,
         host: req.headers.host,
         remoteAddress: req.socket.remoteAddress,
         forwardedFor: req.headers["x-forwarded-for"],
       });
-      if (!verdict.accept) return done(false, verdict.status, verdict.reason);
-      // Fires once the TCP socket is gone, whichever way the connection ends.
-      req.socket.once("close", verdict.release);
-      done(true);
+      // `ws` waits for `done` (verifyClient with two parameters is its async form).
+      if (verdict instanceof Promise) verdict.then(apply, () => done(false, 503, "unavailable"));
+      else apply(verdict);
     };
 
     super({

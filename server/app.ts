@@ -9,6 +9,7 @@ import { TokenService, resolveSecret } from "./auth/TokenService.ts";
 import { mountGuestAuth } from "./auth/guestRoute.ts";
 import { clusterWarnings, redisEndpoint } from "./cluster/ClusterSettings.ts";
 import type { ClusterServices } from "./cluster/redis.ts";
+import type { SharedLimitsConnection } from "./cluster/sharedLimits.ts";
 import { mountClient } from "./http/client.ts";
 import { mountDebug } from "./http/debug.ts";
 import { mountHealth } from "./http/health.ts";
@@ -34,6 +35,13 @@ export interface AppDeps {
    * that this factory stays synchronous and a single process never loads Redis.
    */
   cluster?: ClusterServices;
+  /**
+   * Cluster mode: the stores sharing the per-IP limits across processes
+   * (`connectSharedLimits`, server/cluster/sharedLimits.ts). Without them a
+   * cluster process holds its limits in memory, as a single process does.
+   * The app closes their connection when it closes.
+   */
+  sharedLimits?: SharedLimitsConnection;
 }
 
 /** The presence, driver and public address Colyseus gets in a cluster; nothing for one process. */
@@ -51,7 +59,7 @@ function clusterOptions(config: Config, services: ClusterServices | undefined, l
 
 function buildServer(
   config: Config,
-  { logger = createLogger(config.logLevel), now = Date.now, cluster }: AppDeps,
+  { logger = createLogger(config.logLevel), now = Date.now, cluster, sharedLimits }: AppDeps,
   metrics: Metrics,
   lifecycle: ServerLifecycle,
   onClose: Array<() => Promise<void>>,
@@ -73,6 +81,15 @@ function buildServer(
     shuttingDown: () => lifecycle.shuttingDown,
     logger,
     countRefusal: ({ type, reason }) => metrics.messagesRejected.inc({ type, reason }),
+    shared: sharedLimits,
+    sharedHealth: {
+      degraded: (down) => metrics.sharedLimitsDegraded.set(down ? 1 : 0),
+      fellBack: (limit) => metrics.sharedLimitsFallbacks.inc({ limit }),
+    },
+  });
+  onClose.push(async () => {
+    edge.close();
+    await sharedLimits?.close();
   });
   const transport = new GuardedTransport(edge);
   restrictMatchmakingCors(edge.origins);

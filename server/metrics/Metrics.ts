@@ -22,6 +22,10 @@ export interface Metrics {
    * invalid_payload, `unknown` unknown_type) and the edge's (`frame`, `http`, `upgrade`: net/edgeRefusals.ts).
    */
   readonly messagesRejected: Counter<"type" | "reason">;
+  /** 1 while the cluster's shared limits store (Redis) fails and the per-IP limits are held per process. */
+  readonly sharedLimitsDegraded: Gauge;
+  /** Admission decisions taken with the per-process limit because the shared store failed, by limit ("http", "connections"). */
+  readonly sharedLimitsFallbacks: Counter<"limit">;
   /** One fixed step (simulation plus interest update), by room type. */
   readonly tickDuration: Histogram<"room">;
   /** One broadcastPatch: encode (every view) and hand every frame to its socket, by room type. */
@@ -103,6 +107,17 @@ export function createMetrics(): Metrics {
       name: "tickwire_messages_rejected_total",
       help: "Client messages refused, by type and reason (type frame/http/upgrade: refused at the edge).",
       labelNames: ["type", "reason"],
+      registers: [registry],
+    }),
+    sharedLimitsDegraded: new Gauge({
+      name: "tickwire_shared_limits_degraded",
+      help: "1 while the shared limits store (Redis, cluster mode) fails: per-IP budget and connection cap held per process.",
+      registers: [registry],
+    }),
+    sharedLimitsFallbacks: new Counter({
+      name: "tickwire_shared_limits_fallbacks_total",
+      help: "Admission decisions taken with the per-process limit because the shared limits store failed, by limit.",
+      labelNames: ["limit"],
       registers: [registry],
     }),
     tickDuration: new Histogram({

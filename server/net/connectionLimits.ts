@@ -29,6 +29,11 @@ export class ConnectionLimits {
     return this.open.get(ip) ?? 0;
   }
 
+  /** Every IP holding connections, with its count. */
+  entries(): IterableIterator<[string, number]> {
+    return this.open.entries();
+  }
+
   /** Connections held across all IPs. */
   get total(): number {
     let total = 0;

@@ -11,8 +11,24 @@ import {
 import { createFrameAdmission, type FrameAdmission, type FrameEvent } from "./frameAdmission.ts";
 import type { FramePolicy } from "./framePolicy.ts";
 import { createHttpAdmission, type HttpAdmission } from "./httpAdmission.ts";
+import { andThen, type MaybePromise } from "./maybePromise.ts";
 import { createOriginPolicy, type OriginPolicy } from "./originPolicy.ts";
 import { TokenBuckets } from "./rateLimits.ts";
+import {
+  localRequestBudget,
+  sharedRequestBudget,
+  type BudgetVerdict,
+  type PointsLimiter,
+  type RequestBudget,
+} from "./requestBudget.ts";
+import {
+  localConnectionAdmission,
+  sharedConnectionAdmission,
+  type ConnectionAdmission,
+  type ConnectionSlot,
+  type ConnectionSlotStore,
+} from "./sharedConnections.ts";
+import { SHARED_STORE_RETRY_MS, SHARED_STORE_TIMEOUT_MS, SharedStoreGuard, type SharedLimit } from "./sharedStore.ts";
 
 export interface EdgeOptions {
   settings: EdgeSettings;
@@ -25,6 +41,28 @@ export interface EdgeOptions {
   logger: Logger | undefined;
   /** Counts each refusal (`tickwire_messages_rejected_total`); refusals are otherwise only debug-logged. */
   countRefusal?: CountEdgeRefusal;
+  /**
+   * Cluster mode: the stores that make the per-IP budget and cap hold for the
+   * whole deployment (server/cluster/sharedLimits.ts). Unset: both are held in
+   * this process' memory, decided synchronously, as for a single process.
+   */
+  shared?: SharedLimitStores;
+  /** Reports the shared stores' health: degraded (falling back to per-process limits) or not, and each fallback. */
+  sharedHealth?: SharedLimitsHealth;
+}
+
+/** What the edge needs of the shared stores. */
+export interface SharedLimitStores {
+  /** The per-IP request budget as a fixed window in the store (requestBudget.ts fixedWindowFor). */
+  requests: PointsLimiter;
+  connections: ConnectionSlotStore;
+  /** How often this process republishes its connection counts (less than the store's TTL for them). */
+  syncIntervalMs: number;
+}
+
+export interface SharedLimitsHealth {
+  degraded(down: boolean): void;
+  fellBack(limit: SharedLimit): void;
 }
 
 /** What the upgrade admission reads of a WebSocket upgrade request (no socket: its peer address only). */
@@ -35,7 +73,11 @@ export interface UpgradeRequest {
   forwardedFor: string | string[] | undefined;
 }
 
-/** Accepted (call `release` once the connection's TCP socket is gone), or refused with an HTTP status. */
+/**
+ * Accepted (call `release` once the connection's TCP socket is gone), or
+ * refused with an HTTP status. Ready at once for a single process; in a
+ * cluster, once the shared store answered or timed out.
+ */
 export type UpgradeVerdict = { accept: true; release: () => void } | { accept: false; status: number; reason: string };
 
 /**
@@ -48,19 +90,26 @@ export interface Edge {
   readonly settings: EdgeSettings;
   readonly origins: OriginPolicy;
   readonly clientIp: ClientIpResolver;
+  /** This process' connections per IP (in a cluster, its own share of the cap the store sums). */
   readonly connections: ConnectionLimits;
-  /** Per-IP request budget, shared by /matchmake, /auth and WebSocket upgrades. */
+  /**
+   * Per-IP request budget held in this process, shared by /matchmake, /auth
+   * and WebSocket upgrades. In a cluster, the budget is in the shared store
+   * and this one decides only while the store is down.
+   */
   readonly requests: TokenBuckets;
   /** The gate in front of /matchmake and /auth. */
   readonly http: HttpAdmission;
   /** Shutdown, Origin, per-IP budget, per-IP concurrent connections, in that order. */
-  admitUpgrade(request: UpgradeRequest): UpgradeVerdict;
+  admitUpgrade(request: UpgradeRequest): MaybePromise<UpgradeVerdict>;
   /** The frame admission of one new connection (rate, frame policy, dispatch firewall). */
   frames(roomId: string | undefined): FrameAdmission;
   /** `ws` closed a connection for a protocol violation (bad opcode, invalid UTF-8, oversize, fragments). */
   protocolViolation(reason: FrameRefusalReason): void;
   /** A client that stopped reading was cut off with this many bytes queued. */
   slowConsumerCutOff(roomId: string | undefined, buffered: number): void;
+  /** Stop republishing connection counts (the app is closing). */
+  close(): void;
 }
 
 export function createEdge(options: EdgeOptions): Edge {
@@ -70,10 +119,11 @@ export function createEdge(options: EdgeOptions): Edge {
   const clientIp = createClientIpResolver(settings.trustedProxies);
   const connections = new ConnectionLimits(settings.maxConnectionsPerIp);
   const requests = new TokenBuckets({ ratePerSecond: settings.httpRatePerMinute / 60, burst: settings.httpBurst });
+  const limits = admissionLimits(options, requests, connections);
   const http = createHttpAdmission({
     origins,
     clientIp,
-    requests,
+    requests: limits.budget,
     matchmakeMaxBodyBytes: settings.matchmakeMaxBodyBytes,
     // Debug, not warn: a flood of refusals must not become a flood of log lines.
     onRefused: (refusal) => {
@@ -98,10 +148,13 @@ export function createEdge(options: EdgeOptions): Edge {
       };
       if (shuttingDown()) return refuse(503, "shutting down", "shutting_down");
       if (!origins.allows(origin, host)) return refuse(403, "origin not allowed", "origin_forbidden");
-      if (!requests.take(ip)) return refuse(429, "too many requests", "rate_limited");
-      const release = connections.acquire(ip);
-      if (release === undefined) return refuse(429, "too many connections", "too_many_connections");
-      return { accept: true, release };
+      return andThen(limits.budget.take(ip), (budget: BudgetVerdict) => {
+        if (!budget.ok) return refuse(429, "too many requests", "rate_limited");
+        return andThen(limits.connections(ip), (release: ConnectionSlot): UpgradeVerdict => {
+          if (release === undefined) return refuse(429, "too many connections", "too_many_connections");
+          return { accept: true, release };
+        });
+      });
     },
     frames(roomId) {
       return createFrameAdmission({
@@ -120,5 +173,55 @@ export function createEdge(options: EdgeOptions): Edge {
     slowConsumerCutOff(roomId, buffered) {
       log?.info({ roomId, buffered }, "slow consumer cut off");
     },
+    close: limits.close,
+  };
+}
+
+/**
+ * The budget and cap the admission asks: this process' own (synchronous) for
+ * a single process; the shared stores in a cluster, each falling back to the
+ * process' own when the store fails (sharedStore.ts), logged once per outage.
+ */
+function admissionLimits(
+  options: EdgeOptions,
+  requests: TokenBuckets,
+  connections: ConnectionLimits,
+): { budget: RequestBudget; connections: ConnectionAdmission; close: () => void } {
+  const local = localRequestBudget(requests);
+  const { shared, sharedHealth, logger } = options;
+  if (shared === undefined) {
+    return { budget: local, connections: localConnectionAdmission(connections), close: () => undefined };
+  }
+  const log = logger?.child({ component: "shared-limits" });
+  const guard = new SharedStoreGuard({
+    timeoutMs: SHARED_STORE_TIMEOUT_MS,
+    retryMs: SHARED_STORE_RETRY_MS,
+    onDown: (error) => {
+      sharedHealth?.degraded(true);
+      log?.warn(
+        { err: error },
+        "shared limits store unavailable: per-IP budget and connection cap now held per process until it answers again",
+      );
+    },
+    onUp: () => {
+      sharedHealth?.degraded(false);
+      log?.info("shared limits store answers again: per-IP budget and connection cap shared by the cluster");
+    },
+    onFallback: (limit) => sharedHealth?.fellBack(limit),
+  });
+  const sharedConnections = sharedConnectionAdmission({
+    local: connections,
+    store: shared.connections,
+    max: options.settings.maxConnectionsPerIp,
+    guard,
+  });
+  // Keeps this process' counts alive in the store, repairs lost writes, and probes a store that went away.
+  const timer = setInterval(() => void sharedConnections.sync(), shared.syncIntervalMs);
+  timer.unref();
+  void sharedConnections.sync();
+  return {
+    budget: sharedRequestBudget({ store: shared.requests, fallback: local, guard }),
+    connections: sharedConnections.admit,
+    close: () => clearInterval(timer),
   };
 }

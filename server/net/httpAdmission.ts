@@ -1,14 +1,15 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { limitKey, type ClientIpResolver } from "./clientIp.ts";
+import { andThen, type MaybePromise } from "./maybePromise.ts";
 import type { OriginPolicy } from "./originPolicy.ts";
-import type { TokenBuckets } from "./rateLimits.ts";
+import type { BudgetVerdict, RequestBudget } from "./requestBudget.ts";
 import { isUnder, routedPath } from "./requestPath.ts";
 
 export interface HttpAdmissionOptions {
   origins: OriginPolicy;
   clientIp: ClientIpResolver;
-  /** Per-IP request budget, shared with WebSocket upgrades. */
-  requests: TokenBuckets;
+  /** Per-IP request budget, shared with WebSocket upgrades (and, in a cluster, with the other processes). */
+  requests: RequestBudget;
   matchmakeMaxBodyBytes: number;
   /** Called for each refusal (for logs and counters). */
   onRefused?: (refusal: HttpRefusal) => void;
@@ -40,8 +41,12 @@ export interface HttpRefusalResponse {
   body: string;
 }
 
-/** Admits a request (undefined) or answers it with a refusal. */
-export type HttpAdmission = (request: HttpRequestHead) => HttpRefusalResponse | undefined;
+/**
+ * Admits a request (undefined) or answers it with a refusal: at once with a
+ * per-process budget, once the shared store answered in a cluster
+ * (never later than its timeout: sharedStore.ts).
+ */
+export type HttpAdmission = (request: HttpRequestHead) => MaybePromise<HttpRefusalResponse | undefined>;
 
 /**
  * Routes a browser calls across origins, and the ones worth flooding:
@@ -91,15 +96,15 @@ export function createHttpAdmission(options: HttpAdmissionOptions): HttpAdmissio
     if (!options.origins.allows(req.headers.origin, req.headers.host)) return refuse(403, "origin_forbidden");
     // Preflights are free: browsers send one per real request, which pays.
     if (req.method === "OPTIONS") return undefined;
-    if (!options.requests.take(ip)) {
-      return refuse(429, "rate_limited", { "retry-after": String(options.requests.retryAfterSeconds(ip)) });
-    }
-    if (isUnder(path, "matchmake") && req.method === "POST") {
-      // A body is either sized up front or refused; no body at all is fine.
-      const length = req.headers["content-length"];
-      if (req.headers["transfer-encoding"] !== undefined) return refuse(411, "length_required");
-      if (length !== undefined && Number(length) > options.matchmakeMaxBodyBytes) return refuse(413, "too_large");
-    }
-    return undefined;
+    return andThen(options.requests.take(ip), (budget: BudgetVerdict) => {
+      if (!budget.ok) return refuse(429, "rate_limited", { "retry-after": String(budget.retryAfterSeconds) });
+      if (isUnder(path, "matchmake") && req.method === "POST") {
+        // A body is either sized up front or refused; no body at all is fine.
+        const length = req.headers["content-length"];
+        if (req.headers["transfer-encoding"] !== undefined) return refuse(411, "length_required");
+        if (length !== undefined && Number(length) > options.matchmakeMaxBodyBytes) return refuse(413, "too_large");
+      }
+      return undefined;
+    });
   };
 }

@@ -267,9 +267,9 @@ describe("upgrade admission (createEdge: plain values in, a verdict out)", () =>
     forwardedFor: undefined,
   });
 
-  it("refuses during shutdown (503) before anything else, and counts it", () => {
+  it("refuses during shutdown (503) before anything else, and counts it", async () => {
     const { edge, refusals } = edgeWith({}, () => true);
-    expect(edge.admitUpgrade(request("http://evil.example"))).toEqual({
+    expect(await edge.admitUpgrade(request("http://evil.example"))).toEqual({
       accept: false,
       status: 503,
       reason: "shutting down",
@@ -277,27 +277,30 @@ describe("upgrade admission (createEdge: plain values in, a verdict out)", () =>
     expect(refusals).toEqual([{ type: "upgrade", reason: "shutting_down" }]);
   });
 
-  it("refuses a foreign origin (403) without spending the budget", () => {
+  it("refuses a foreign origin (403) without spending the budget", async () => {
     const { edge } = edgeWith({ httpBurst: 1 });
-    expect(edge.admitUpgrade(request("http://evil.example"))).toMatchObject({ accept: false, status: 403 });
-    expect(edge.admitUpgrade(request(undefined)).accept).toBe(true);
+    expect(await edge.admitUpgrade(request("http://evil.example"))).toMatchObject({ accept: false, status: 403 });
+    expect((await edge.admitUpgrade(request(undefined))).accept).toBe(true);
   });
 
-  it("refuses past the per-IP budget, then past the per-IP connection cap, and release gives the slot back", () => {
+  it("refuses past the per-IP budget, then past the per-IP connection cap, and release gives the slot back", async () => {
     const budget = edgeWith({ httpBurst: 1 });
-    expect(budget.edge.admitUpgrade(request(undefined)).accept).toBe(true);
-    expect(budget.edge.admitUpgrade(request(undefined))).toMatchObject({
+    expect((await budget.edge.admitUpgrade(request(undefined))).accept).toBe(true);
+    expect(await budget.edge.admitUpgrade(request(undefined))).toMatchObject({
       accept: false,
       status: 429,
       reason: "too many requests",
     });
 
     const cap = edgeWith({ maxConnectionsPerIp: 1 });
-    const first = cap.edge.admitUpgrade(request(undefined));
-    expect(cap.edge.admitUpgrade(request(undefined))).toMatchObject({ accept: false, reason: "too many connections" });
+    const first = await cap.edge.admitUpgrade(request(undefined));
+    expect(await cap.edge.admitUpgrade(request(undefined))).toMatchObject({
+      accept: false,
+      reason: "too many connections",
+    });
     expect(cap.refusals).toEqual([{ type: "upgrade", reason: "too_many_connections" }]);
     if (!first.accept) throw new Error("the first upgrade was refused");
     first.release();
-    expect(cap.edge.admitUpgrade(request(undefined)).accept).toBe(true);
+    expect((await cap.edge.admitUpgrade(request(undefined))).accept).toBe(true);
   });
 });
