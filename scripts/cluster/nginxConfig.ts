@@ -73,3 +73,15 @@ export function renderStandaloneNginx(dir: string, site: string): string {
     "",
   ].join("\n");
 }
+
+/** What deploy/nginx/tickwire.conf is rendered from: three processes on one machine, TLS with Let's Encrypt's paths. */
+export const EXAMPLE_SITE: NginxSiteOptions = {
+  processes: [2567, 2568, 2569].map((port) => ({ address: `127.0.0.1:${port}`, prefix: prefixForPort(port) })),
+  listen: "443",
+  serverName: "play.example.com",
+  tls: {
+    certificate: "/etc/letsencrypt/live/play.example.com/fullchain.pem",
+    key: "/etc/letsencrypt/live/play.example.com/privkey.pem",
+  },
+  httpRedirectListen: "80",
+};
