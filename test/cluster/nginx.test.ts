@@ -130,6 +130,18 @@ describe.skipIf(skip)("nginx in front of two processes, TLS terminated (wss://)"
     expect(status, "127.0.0.2 ran out of its own budget, forged X-Forwarded-For or not").toBe(429);
     expect(await postFrom("127.0.0.3", target)).toBe(200);
   });
+
+  it("with one process killed (-9), `/` keeps answering from the other, and the restarted process is routed again", async () => {
+    const [a, b] = cluster.processes as [ClusterMember, ClusterMember];
+    expect(await cluster.stopProcess(0, "SIGKILL")).toMatchObject({ signal: "SIGKILL" });
+    // Round-robin would send every other request to the dead one: nginx must pass each on to the survivor.
+    for (let i = 0; i < 6; i++) expect((await getJson<Health>("/health")).processId).toBe(b.processId);
+    expect((await cluster.get(`/${a.prefix}/health`)).status).toBe(502);
+
+    const restarted = await cluster.startProcess(0);
+    expect(restarted.port).toBe(a.port);
+    expect((await getJson<Health>(`/${a.prefix}/health`)).processId).toBe(restarted.processId);
+  }, 30_000);
 });
 
 describe.runIf(nginxMissing && process.env.CI === "true")("nginx is required in CI", () => {
