@@ -119,6 +119,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         processes: ports.map((port) => ({ address: `127.0.0.1:${port}`, prefix: prefixForPort(port) })),
         listen: `127.0.0.1:${proxyPort}`,
         serverName: "localhost",
+        accessLog: path.join(dir, "access.log"),
         tls,
       });
 

@@ -20,6 +20,8 @@ export interface NginxSiteOptions {
   serverName?: string;
   /** TLS termination (`wss://`): the certificate chain and its key, PEM files nginx reads at start. */
   tls?: { certificate: string; key: string };
+  /** Where requests are logged (paths without their query: tokens ride in it); default /var/log/nginx/tickwire.access.log. */
+  accessLog?: string;
   /** A second `listen` that redirects plain HTTP to https (TLS only). */
   httpRedirectListen?: string;
 }
@@ -40,6 +42,7 @@ export function renderNginxSite(options: NginxSiteOptions): string {
     processes: options.processes.map((p) => ({ address: p.address, prefix: p.prefix })),
     listen: options.listen,
     server_name: options.serverName ?? "_",
+    access_log: options.accessLog ?? "/var/log/nginx/tickwire.access.log",
     tls: options.tls !== undefined,
     ssl_certificate: options.tls?.certificate,
     ssl_certificate_key: options.tls?.key,

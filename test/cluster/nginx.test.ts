@@ -9,6 +9,7 @@ import { startCluster, type Cluster, type ClusterMember } from "../../scripts/cl
 import { createSelfSignedCertificate, type CertificateFiles } from "../../scripts/cluster/tls.ts";
 import { findExecutable } from "../../scripts/cluster/tools.ts";
 import { TlsPlayer } from "../helpers/tlsPlayer.ts";
+import { until } from "../helpers/until.ts";
 
 /**
  * Real nginx from Debian (deploy/nginx/tickwire.conf.template, rendered by the
@@ -116,6 +117,17 @@ describe.skipIf(skip)("nginx in front of two processes, TLS terminated (wss://)"
       bob.waitFor("chat", (e) => e.line.kind === "say" && e.line.text === "hello over wss from alice"),
       alice.waitFor("chat", (e) => e.line.kind === "say" && e.line.text === "hello over wss from bob"),
     ]);
+
+    // nginx logs a WebSocket when it closes: by its path only, never the token the SDK puts in the query.
+    await Promise.all([alice.leave(), bob.leave()]);
+    const accessLog = () => readFileSync(path.join(cluster.dir, "access.log"), "utf8");
+    await until(
+      () => accessLog().includes(`/${host!.prefix}/${host!.processId}/${bobJoined.roomId} `),
+      5000,
+      "the log line",
+    );
+    expect(accessLog()).not.toContain("_authToken");
+    expect(accessLog()).not.toContain("eyJ");
   }, 60_000);
 
   it("per-IP limits count the client nginx saw (X-Forwarded-For from a trusted proxy), and a forged header buys nothing", async () => {
