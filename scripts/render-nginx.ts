@@ -1,0 +1,47 @@
+/**
+ * Render deploy/nginx/tickwire.conf.template for your processes:
+ *
+ *   node --import tsx scripts/render-nginx.ts --server-name play.example.com \
+ *     --cert /etc/letsencrypt/live/play.example.com/fullchain.pem \
+ *     --key /etc/letsencrypt/live/play.example.com/privkey.pem \
+ *     --process 10.0.0.11:2567 --process 10.0.0.12:2567=b2567 > /etc/nginx/conf.d/tickwire.conf
+ *
+ * `--process host:port[=prefix]` (prefix defaults to p<port>; it must be unique). Without --cert/--key the
+ * site is plain HTTP (a TLS-terminating balancer in front). With no argument it prints the example that
+ * deploy/nginx/tickwire.conf holds (test/cluster/deployConfig.test.ts keeps the two equal).
+ */
+import { parseArgs } from "node:util";
+import { EXAMPLE_SITE, prefixForPort, renderNginxSite, type ProxiedProcess } from "./cluster/nginxConfig.ts";
+
+const { values } = parseArgs({
+  options: {
+    process: { type: "string", multiple: true },
+    "server-name": { type: "string" },
+    listen: { type: "string" },
+    cert: { type: "string" },
+    key: { type: "string" },
+    "http-redirect": { type: "string" },
+  },
+});
+
+if (Object.keys(values).length === 0) {
+  process.stdout.write(renderNginxSite(EXAMPLE_SITE));
+} else {
+  const processes: ProxiedProcess[] = (values.process ?? []).map((spec) => {
+    const [address = "", prefix] = spec.split("=");
+    const port = Number(address.split(":").pop());
+    if (!Number.isInteger(port)) throw new Error(`--process ${spec}: expected host:port[=prefix]`);
+    return { address, prefix: prefix ?? prefixForPort(port) };
+  });
+  const tls =
+    values.cert !== undefined && values.key !== undefined ? { certificate: values.cert, key: values.key } : undefined;
+  process.stdout.write(
+    renderNginxSite({
+      processes,
+      serverName: values["server-name"],
+      listen: values.listen ?? (tls === undefined ? "80" : "443"),
+      tls,
+      httpRedirectListen: values["http-redirect"] ?? (tls === undefined ? undefined : "80"),
+    }),
+  );
+}
