@@ -4,9 +4,13 @@
  * No timing thresholds: speed is judged on a quiet machine, not in CI.
  */
 import { readFileSync } from "node:fs";
+import type { ClusterFigures } from "./cluster.ts";
 import type { Figures } from "./scenarioRunner.ts";
 
-const { results } = JSON.parse(readFileSync("bench/results/latest.json", "utf8")) as { results: Figures[] };
+const { results, cluster } = JSON.parse(readFileSync("bench/results/latest.json", "utf8")) as {
+  results: Figures[];
+  cluster?: ClusterFigures;
+};
 const problems: string[] = [];
 const finite = (r: Figures, label: string, value: number | null) => {
   if (value === null || !Number.isFinite(value)) problems.push(`${r.scenario}: ${label} missing`);
@@ -36,8 +40,24 @@ for (const r of results) {
   }
 }
 
+// The cluster scenario: everyone connected both ways, and the rolling restart lost nobody who pressed Quick play.
+if (cluster === undefined) problems.push("cluster: not run");
+else {
+  if (cluster.ccu.single !== cluster.players || cluster.ccu.cluster !== cluster.players)
+    problems.push(`cluster: ${cluster.ccu.single} / ${cluster.ccu.cluster} of ${cluster.players} players connected`);
+  if (cluster.joinFailures.single + cluster.joinFailures.cluster > 0) problems.push("cluster: join failures");
+  if (!Number.isFinite(cluster.redis.commandsPerJoin)) problems.push("cluster: Redis commands per join missing");
+  const restart = cluster.rollingRestart;
+  if (restart.dropped === 0) problems.push("cluster: the rolling restart dropped nobody (no process was restarted?)");
+  if (restart.lost > 0)
+    problems.push(`cluster: the rolling restart lost ${restart.lost} of ${restart.dropped} players`);
+}
+
 if (problems.length > 0) {
   console.error(`bench check failed:\n  ${problems.join("\n  ")}`);
   process.exit(1);
 }
-console.log(`bench check: ${results.length} scenarios produced every figure; decoded states matched`);
+console.log(
+  `bench check: ${results.length} scenarios produced every figure; decoded states matched; ` +
+    `the cluster's rolling restart lost none of ${cluster?.rollingRestart.dropped ?? 0} players`,
+);

@@ -1,4 +1,5 @@
 import type { Capacity } from "./capacity.ts";
+import type { ClusterFigures } from "./cluster.ts";
 import type { AckCost, PositionCost } from "./encoding.ts";
 import type { ViewEncodeCost } from "./viewEncoding.ts";
 import type { Figures } from "./scenarioRunner.ts";
@@ -124,6 +125,38 @@ export function viewEncodingTable(costs: ViewEncodeCost[]): string {
       `${n(c.patchMs.p50, 2)} / ${n(c.patchMs.p99, 2)}`,
       n(c.bytesPerClientPerS, 0),
     ]),
+  );
+}
+
+/** Single process vs cluster behind the proxy, then the rolling restart. */
+export function clusterTable(c: ClusterFigures): string {
+  const q = (x: { p50: number; p99: number }, digits = 0) => `${n(x.p50, digits)} / ${n(x.p99, digits)}`;
+  const r = c.rollingRestart;
+  const perProcess = c.cpuPer100Clients.clusterProcesses
+    .map((cpu, i) => `${n(cpu)} (${c.clientsPerProcess[i] ?? 0} clients)`)
+    .join(", ");
+  return markdown(
+    ["cluster figure", "single process", `${c.processes} processes behind nginx`],
+    [
+      ["CCU reached / players", `${c.ccu.single} / ${c.players}`, `${c.ccu.cluster} / ${c.players}`],
+      ["join failures", `${c.joinFailures.single}`, `${c.joinFailures.cluster}`],
+      ["join p50 / p99 ms (token + seat + first state)", q(c.joinMs.single), q(c.joinMs.cluster)],
+      ["server CPU % of a core per 100 clients", n(c.cpuPer100Clients.single), perProcess],
+      ["Redis commands per join", "–", n(c.redis.commandsPerJoin)],
+      [
+        "Redis commands/s, idle / all playing",
+        "–",
+        `${n(c.redis.idleCommandsPerS, 0)} / ${n(c.redis.commandsPerS, 0)}`,
+      ],
+      [
+        "rolling restart: players dropped / back in a room / lost",
+        "–",
+        `${r.dropped} / ${r.rejoined} / ${r.lost} (${n(r.seconds, 0)} s)`,
+      ],
+      ["rolling restart: drop → back in a room p50 / p99 ms", "–", q(r.rejoinMs)],
+      ["rolling restart: without state p50 / p99 ms", "–", q(r.withoutStateMs)],
+      ["rolling restart: matchmaking attempts retried", "–", `${r.failedAttempts}`],
+    ],
   );
 }
 

@@ -1,21 +1,24 @@
 /**
- * `npm run bench [-- --quick] [--only=NAME] [--cpu-prof] [--no-capacity] [--priority]`
+ * `npm run bench [-- --quick] [--only=NAME] [--cpu-prof] [--no-capacity] [--no-cluster] [--priority]`
  *
  * Runs every scenario of bench/scenarioCatalogue.ts against a fresh server process
  * (pinned to one core when taskset exists) with this process as the load
  * generator, probes the largest CCU one process holds, measures encoding
- * costs, prints Markdown tables on stdout (progress on stderr) and writes
+ * costs, runs the cluster scenario (bench/cluster.ts), prints Markdown tables on stdout (progress on stderr) and writes
  * bench/results/latest.json.
  */
 import "../colyseus/webSocketGlobal.ts";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { probeCapacity, type Capacity } from "./capacity.ts";
+import { runClusterScenario, type ClusterFigures } from "./cluster.ts";
+import { startBenchCluster } from "./clusterLauncher.ts";
 import { ackCost, positionCosts } from "./encoding.ts";
 import { pinLoadGenerator, raisePriority } from "./lib/processes.ts";
 import {
   ackTable,
   capacityTable,
+  clusterTable,
   encodingTable,
   figuresTable,
   ratiosTable,
@@ -32,6 +35,7 @@ const quick = args.includes("--quick");
 const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 const cpuProf = args.includes("--cpu-prof");
 const runCapacity = !quick && !args.includes("--no-capacity") && only === undefined;
+const runCluster = !args.includes("--no-cluster") && (only === undefined || "cluster".includes(only));
 const RESULTS_DIR = "bench/results";
 
 let lastPrinted = 0;
@@ -59,6 +63,13 @@ for (const scenario of scenarios(quick ? "quick" : "full")) {
 }
 let capacity: Capacity | undefined;
 if (runCapacity) capacity = await probeCapacity(250, 3000, 25, progress);
+let cluster: ClusterFigures | undefined;
+if (runCluster) {
+  const scenario = quick
+    ? { processes: 2, players: 40, roomSize: 10, warmupS: 1, measureS: 3 }
+    : { processes: 3, players: 300, roomSize: 25, warmupS: 5, measureS: 15 };
+  cluster = await runClusterScenario(scenario, startBenchCluster, progress);
+}
 progress("encoding measurements");
 const encoding = positionCosts();
 const ack = ackCost();
@@ -74,6 +85,7 @@ console.log(
 console.log(figuresTable(results), "\n");
 if (results.some((r) => r.server === "naive")) console.log(ratiosTable(results), "\n");
 if (capacity !== undefined) console.log(`Capacity (rooms of ${capacity.roomSize}):\n\n${capacityTable(capacity)}\n`);
+if (cluster !== undefined) console.log(`Cluster (Redis + nginx, \`bench/cluster.ts\`):\n\n${clusterTable(cluster)}\n`);
 console.log(targetsTable(targets), "\n");
 console.log(encodingTable(encoding), "\n");
 console.log(ackTable(ack));
@@ -91,6 +103,7 @@ writeFileSync(
       seconds: (Date.now() - started) / 1000,
       results,
       capacity,
+      cluster,
       targets,
       encoding,
       ack,

@@ -44,6 +44,9 @@ export class WireBot {
   traffic = emptyTraffic();
   /** Set when the socket closed without this bot asking. */
   droppedWith: number | undefined;
+  /** When a state frame last arrived (performance.now), for the cluster bench's gaps. */
+  lastStateAt = Number.NaN;
+  private readonly drops: Array<(code: number) => void> = [];
   private client: WireClient | undefined;
   private closing = false;
   private readonly input = new MoveInput();
@@ -63,9 +66,17 @@ export class WireBot {
     const client = WireClient.open(url, this.seat, { record: false, onFrame: (frame) => this.receive(frame) });
     this.client = client;
     void client.closed.then(({ code }) => {
-      if (!this.closing) this.droppedWith = code;
+      if (this.closing) return;
+      this.droppedWith = code;
+      for (const listener of this.drops.splice(0)) listener(code);
     });
     await client.joined(Number.POSITIVE_INFINITY);
+  }
+
+  /** Resolves with the close code when the socket closes without this bot asking (at once if it already has). */
+  dropped(): Promise<number> {
+    if (this.droppedWith !== undefined) return Promise.resolve(this.droppedWith);
+    return new Promise((resolve) => this.drops.push(resolve));
   }
 
   /** Send one movement input (one per tick, as a client would). */
@@ -99,6 +110,7 @@ export class WireBot {
     if (isStateFrame(frame)) {
       traffic.stateBytes += frame.length;
       traffic.patches++;
+      this.lastStateAt = performance.now();
     }
     const ackSeq = timedInputAck(frame);
     if (ackSeq !== undefined) this.acknowledge(ackSeq);

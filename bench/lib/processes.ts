@@ -78,7 +78,7 @@ export interface StartOptions {
  * HTTP_RATE_PER_MIN) would refuse the load generator after a few dozen bots.
  * A scenario's own env can still set them.
  */
-const LOAD_GENERATOR_ALLOWANCE = {
+export const LOAD_GENERATOR_ALLOWANCE = {
   MAX_CONNECTIONS_PER_IP: "100000",
   HTTP_BURST: "1000000",
   HTTP_RATE_PER_MIN: "1000000",
