@@ -21,7 +21,7 @@ function configOrExit(): Config {
 const config = configOrExit();
 
 const logger = createLogger(config.logLevel);
-const cluster = config.cluster === undefined ? undefined : await connectCluster(config.cluster);
+const cluster = config.cluster === undefined ? undefined : await connectCluster(config.cluster, logger);
 const app = createApp(config, { logger, cluster });
 installGracefulShutdown({ app, logger, timeoutSeconds: config.shutdownTimeoutSeconds });
 const port = await app.listen();
