@@ -162,4 +162,45 @@ describe("kill -9 of a process hosting a room", () => {
     await back.waitForInitialState();
     expect(back.roomId).toBe(results[0]?.roomId);
   }, 60_000);
+
+  it("a frozen process (SIGSTOP, sockets open) is swept once its liveness key expires, and restores its room when it resumes", async () => {
+    processes.push(await startClusterProcess(redis.url));
+    const { client } = await guestClient(processes[processes.length - 1]!, "Bob");
+    const bobRoom = (await client.create("arena", {})) as unknown as ArenaSdkRoom;
+    joined.push(bobRoom);
+    const roomId = bobRoom.roomId;
+    const hostId = (await listRooms(processes[0]!)).find((room) => room.roomId === roomId)?.processId;
+    const host = processes.find((p) => p.processId === hostId);
+    const other = processes.find((p) => p !== host);
+    if (host === undefined || other === undefined) throw new Error(`${roomId} is hosted by an unknown process`);
+
+    const frozenAt = performance.now();
+    host.server.child.kill("SIGSTOP");
+    try {
+      // Redis still sees it subscribed: only the key (3 s), a round (1 s) and core's health check (2 s) find it.
+      await untilValue(
+        () => listRooms(other),
+        (rooms) => !rooms.some((room) => room.roomId === roomId),
+        15_000,
+        "the frozen process' room in GET /rooms",
+      );
+      const sweptMs = performance.now() - frozenAt;
+      expect(await redisCli("EXISTS", `swept:${host.processId}`)).toBe("1");
+      host.server.child.kill("SIGCONT");
+      const resumedAt = performance.now();
+      // Core's swept check (every 5 s) puts its listing back.
+      await untilValue(
+        () => listRooms(other),
+        (rooms) => rooms.some((room) => room.roomId === roomId),
+        15_000,
+        "the resumed process' room in GET /rooms",
+      );
+      console.log(
+        `SIGSTOP: room out of GET /rooms after ${sweptMs.toFixed(0)} ms; ` +
+          `listed again ${(performance.now() - resumedAt).toFixed(0)} ms after SIGCONT`,
+      );
+    } finally {
+      host.server.child.kill("SIGCONT");
+    }
+  }, 60_000);
 });
