@@ -263,6 +263,9 @@ function openedSockets(player: PlayerPage): Promise<OpenedSocket[]> {
       expect(await p.page.locator("#quick-play").isEnabled()).toBe(true);
       expect((await snapshot(p.page)).screen).toBe("start");
     }
+    // Her start screen lists the live room, not the dead one.
+    await alice.page.locator(`#room-list li[data-room-id="${bobRoom}"]`).waitFor();
+    expect(await alice.page.locator(`#room-list li[data-room-id="${aliceRoom}"]`).count()).toBe(0);
     await alice.page.screenshot({ path: path.join(ARTIFACTS, "cluster-Alice-room-gone.png") });
 
     // Quick play puts Alice in the live room on the survivor: Bob's.
