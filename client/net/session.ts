@@ -1,5 +1,6 @@
 import { Callbacks, CloseCode, Predict, type Reconciler, type Room } from "@colyseus/sdk";
 import { tapReceivedFrames } from "../../colyseus/sdkFrameTap.ts";
+import { stopReconnecting } from "../../colyseus/sdkReconnection.ts";
 import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
 import {
   ClientMessage,
@@ -283,8 +284,7 @@ export class GameSession {
 
   /** Stop the SDK's retries against an address that will not answer, and end now. */
   private roomIsGone(): void {
-    this.room.reconnection.enabled = false;
-    this.room.reconnection.maxRetries = 0;
+    stopReconnecting(this.room);
     this.end({ consented: false, code: CloseCode.FAILED_TO_RECONNECT, message: ROOM_GONE_MESSAGE });
   }
 
