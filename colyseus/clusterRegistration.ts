@@ -4,8 +4,8 @@ import type { Cluster, Redis } from "ioredis";
 
 /**
  * Mirrors: @colyseus/redis-presence@0.18.5 src/index.ts (protected `sub`: the subscriber connection the constructor `duplicate()`s from the client it is given)
- * Mirrors: @colyseus/core@0.18.17 src/MatchMaker.ts (accept: stats.persist writes this process' `roomcount` field once at start; handleCreateRoom/disposeRoom keep `roomcaches` in step; restoreMissingRoomCaches re-lists CREATED rooms missing from the cache; lockAndDisposeAll → stats.excludeProcess, then removeRoomsByProcessId → driver.cleanup), src/Stats.ts (persist(forceNow), excludeProcess, the `roomcount` key)
- * Mirrors: @colyseus/redis-driver@0.18.3 src/RedisDriver.ts (every listing is a field of the `roomcaches` hash; cleanup(processId) removes one process' listings)
+ * Mirrors: @colyseus/core@0.18.17 src/MatchMaker.ts (accept: stats.persist writes this process' `roomcount` field once at start; handleCreateRoom/disposeRoom keep `roomcaches` in step; restoreMissingRoomCaches re-lists CREATED rooms missing from the cache), src/Stats.ts (persist(forceNow), the `roomcount` key)
+ * Mirrors: @colyseus/redis-driver@0.18.3 src/RedisDriver.ts (every listing is a field of the `roomcaches` hash)
  *
  * How this process is known to the cluster, and how it makes itself known
  * again. Colyseus writes a process' registration (its `roomcount` field, the
@@ -16,8 +16,7 @@ import type { Cluster, Redis } from "ioredis";
  * room until they happen to change, and one that lost writes during an outage
  * keeps listings of rooms disposed meanwhile. These functions put Redis back
  * in step with what this process really hosts (server/cluster/redisHealth.ts
- * calls them when Redis answers again), and take this process out when it
- * exits without finishing Colyseus' own drain (the shutdown deadline).
+ * calls them when Redis answers again).
  */
 
 /** Colyseus' keys, for tests that look at what Redis holds. */
@@ -53,16 +52,4 @@ export async function reRegisterProcess(): Promise<ReRegistration> {
   await matchMaker.restoreMissingRoomCaches();
   const after = await matchMaker.query({ processId: matchMaker.processId });
   return { relisted: after.filter((listing) => !before.has(listing.roomId)).length, unlisted: ghosts.length };
-}
-
-/**
- * What Colyseus' graceful shutdown does for the cluster, on its own: this
- * process out of `roomcount` (no new room is placed on it) and its listings
- * removed. For a process leaving before that shutdown finished (the deadline
- * in server/lifecycle/shutdown.ts): otherwise its rooms would stay listed
- * after it exits, with no expiry, until a join trips over them.
- */
-export async function deregisterProcess(): Promise<void> {
-  await matchMaker.stats.excludeProcess(matchMaker.processId);
-  await matchMaker.driver.cleanup?.(matchMaker.processId);
 }

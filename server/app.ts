@@ -146,12 +146,6 @@ export interface TickwireApp {
    * disconnect them (4001), dispose the rooms and close the listener.
    */
   close(reason?: string): Promise<void>;
-  /**
-   * In a cluster: take this process and its listings out of Redis now. For a
-   * shutdown past its deadline, which exits before Colyseus' own drain removed
-   * them (server/lifecycle/shutdown.ts). Nothing for a single process.
-   */
-  abandon(): Promise<void>;
 }
 
 /**
@@ -186,9 +180,6 @@ export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
       await server.gracefullyShutdown(false);
       await Promise.all(onClose.map((close) => close()));
       metrics.close();
-    },
-    async abandon() {
-      await cluster?.deregister();
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { RedisDriver } from "@colyseus/redis-driver";
 import type { RedisPresence } from "@colyseus/redis-presence";
 import type { Redis, RedisOptions } from "ioredis";
-import { deregisterProcess, presenceSubscriber, reRegisterProcess } from "../../colyseus/clusterRegistration.ts";
+import { presenceSubscriber, reRegisterProcess } from "../../colyseus/clusterRegistration.ts";
 import type { Logger } from "../logger.ts";
 import { redisEndpoint, type ClusterSettings } from "./ClusterSettings.ts";
 import { RedisHealth } from "./redisHealth.ts";
@@ -12,8 +12,6 @@ export interface ClusterServices {
   driver: RedisDriver;
   /** Up or down, as /health reports it and the matchmaking gate reads it. */
   health: RedisHealth;
-  /** Take this process and its listings out of Redis (a shutdown that could not finish Colyseus' own drain). */
-  deregister(): Promise<void>;
 }
 
 /** Redis did not answer at start within REDIS_CONNECT_TIMEOUT_S. */
@@ -122,5 +120,5 @@ export async function connectCluster(settings: ClusterSettings, logger: Logger):
     reRegister: reRegisterProcess,
     logger: log,
   });
-  return { presence, driver, health, deregister: deregisterProcess };
+  return { presence, driver, health };
 }

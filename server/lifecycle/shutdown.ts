@@ -3,12 +3,7 @@ import type { Logger } from "../logger.ts";
 /** What graceful shutdown needs from the app. */
 export interface Closable {
   close(reason: string): Promise<void>;
-  /** Past the deadline, before exiting: leave the cluster's listings (TickwireApp.abandon). */
-  abandon?(): Promise<void>;
 }
-
-/** How long the deadline waits for `abandon` (Redis may be the reason the drain is stuck). */
-export const ABANDON_TIMEOUT_MS = 1000;
 
 export interface GracefulShutdownOptions {
   app: Closable;
@@ -29,12 +24,8 @@ export interface GracefulShutdownOptions {
  * for every room to dispose (core MatchMaker#gracefullyShutdown waits on
  * 'no-active-rooms' with no timeout of its own), so one room whose onLeave or
  * onDispose never settles would otherwise hold the process forever, and an
- * orchestrator would SIGKILL it mid-write. At the deadline, in a cluster, the
- * process first takes its listings out of Redis (at most ABANDON_TIMEOUT_MS):
- * Colyseus removes them only at the end of a drain that did not end, and
- * they would otherwise stay listed with no expiry after the exit. Exit code 0
- * in both cases: the process was asked to stop, and stopped. A second signal
- * exits at once.
+ * orchestrator would SIGKILL it mid-write. Exit code 0 in both cases: the
+ * process was asked to stop, and stopped. A second signal exits at once.
  */
 export function installGracefulShutdown({
   app,
@@ -56,7 +47,7 @@ export function installGracefulShutdown({
     logger.info({ signal, timeoutS: timeoutSeconds }, "shutting down");
     const deadline = setTimeout(() => {
       logger.error({ timeoutS: timeoutSeconds }, "shutdown deadline reached: exiting with rooms still open");
-      void leaveCluster(app, logger).then(() => exit(0));
+      exit(0);
     }, timeoutSeconds * 1000);
     try {
       await app.close(signal);
@@ -68,22 +59,4 @@ export function installGracefulShutdown({
     exit(0);
   };
   for (const signal of signals) on(signal, () => void stop(signal));
-}
-
-/** `app.abandon()`, bounded: its failure or slowness is logged, never waited on past ABANDON_TIMEOUT_MS. */
-async function leaveCluster(app: Closable, logger: Logger): Promise<void> {
-  if (app.abandon === undefined) return;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<"timeout">(
-    (resolve) => (timer = setTimeout(() => resolve("timeout"), ABANDON_TIMEOUT_MS)),
-  );
-  try {
-    const outcome = await Promise.race([app.abandon().then(() => "done" as const), timeout]);
-    if (outcome === "timeout")
-      logger.warn({ timeoutMs: ABANDON_TIMEOUT_MS }, "leaving the cluster's listings timed out");
-  } catch (error) {
-    logger.warn({ err: error }, "leaving the cluster's listings failed");
-  } finally {
-    clearTimeout(timer);
-  }
 }
