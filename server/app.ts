@@ -17,7 +17,7 @@ import { mountMetrics } from "./http/metrics.ts";
 import { mountRoomList } from "./http/rooms.ts";
 import { ServerLifecycle } from "./lifecycle/ServerLifecycle.ts";
 import { colyseusLogger, createLogger, type Logger } from "./logger.ts";
-import { createMetrics, type Metrics } from "./metrics/Metrics.ts";
+import { createMetrics, meterRedis, type Metrics } from "./metrics/Metrics.ts";
 import { createEdge } from "./net/edge.ts";
 import { tickwireFramePolicy } from "./net/framePolicy.ts";
 import { configureArenaRoom } from "./rooms/ArenaRoom.ts";
@@ -88,6 +88,7 @@ function buildServer(
     logger,
     countRefusal: ({ type, reason }) => metrics.messagesRejected.inc({ type, reason }),
     shared: sharedLimits,
+    ...(cluster === undefined ? {} : { matchmakingUnavailable: () => !cluster.health.up }),
     sharedHealth: {
       degraded: (down) => metrics.sharedLimitsDegraded.set(down ? 1 : 0),
       fellBack: (limit) => metrics.sharedLimitsFallbacks.inc({ limit }),
@@ -117,10 +118,10 @@ function buildServer(
     transport,
     ...clusterOptions(config, cluster, logger),
     express: async (app) => {
-      mountHealth(app, startedAt, config.cluster !== undefined);
+      mountHealth(app, startedAt, cluster?.health);
       mountMetrics(app, metrics.registry, config.metricsToken);
       mountGuestAuth(app, tokens, logger);
-      mountRoomList(app);
+      mountRoomList(app, cluster?.health);
       if (config.debugEndpoints) mountDebug(app);
       onClose.push(await mountClient(app, config.client, logger));
     },
@@ -163,6 +164,8 @@ export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
   const lifecycle = new ServerLifecycle();
   const onClose: Array<() => Promise<void>> = [];
   const server = buildServer(config, deps, metrics, lifecycle, onClose);
+  const cluster = deps.cluster;
+  if (cluster !== undefined) meterRedis(metrics, cluster.health);
   const transport = server.transport as GuardedTransport;
   return {
     server,
@@ -171,16 +174,19 @@ export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
     lifecycle,
     async listen(port = config.port, host = config.host) {
       await server.listen(port, host);
+      // Registered now (matchMaker.accept): from here on, Redis coming back means re-registering.
+      cluster?.health.start();
       // The matchmaker accepts (and has its processId) once listening: sweeping dead processes starts here.
-      deps.cluster?.liveness.start();
+      cluster?.liveness.start();
       const address = server.transport.server?.address() as AddressInfo | null;
       if (address === null || address === undefined) throw new Error("server is not listening");
       return address.port;
     },
     async close(reason = "shutdown") {
       lifecycle.beginShutdown(reason);
+      cluster?.health.stop();
       await server.gracefullyShutdown(false);
-      await deps.cluster?.liveness.stop();
+      await cluster?.liveness.stop();
       await Promise.all(onClose.map((close) => close()));
       metrics.close();
     },

@@ -86,6 +86,7 @@ const EnvSchema = z.object({
     .string()
     .refine(isPublicAddress, "must be host[:port][/path], no scheme (e.g. 10.0.0.5:2567 or play.example/p1)")
     .optional(),
+  REDIS_CONNECT_TIMEOUT_S: int(1, 3600).default(20),
   SERVE_CLIENT: z.enum(["static", "vite", "none"]).default("static"),
   CLIENT_DIR: z.string().min(1).default("dist/client"),
 });
@@ -235,7 +236,11 @@ function clusterSettings(e: z.infer<typeof EnvSchema>): ClusterSettings | undefi
       "invalid configuration:\n  PORT: must not be 0 with REDIS_URL unless PUBLIC_ADDRESS is set (the public address is needed before the port is bound)",
     );
   }
-  return { redisUrl: e.REDIS_URL, publicAddress: e.PUBLIC_ADDRESS ?? boundAddress(e.HOST, e.PORT) };
+  return {
+    redisUrl: e.REDIS_URL,
+    publicAddress: e.PUBLIC_ADDRESS ?? boundAddress(e.HOST, e.PORT),
+    connectTimeoutSeconds: e.REDIS_CONNECT_TIMEOUT_S,
+  };
 }
 
 /** One word (or phrase) per line; blank lines and lines starting with # are skipped. */

@@ -1,7 +1,7 @@
 import "../colyseus/webSocketGlobal.ts";
 import { matchMaker } from "@colyseus/core";
 import { createApp } from "./app.ts";
-import { connectCluster } from "./cluster/redis.ts";
+import { connectCluster, RedisUnavailableError } from "./cluster/redis.ts";
 import { connectSharedLimits } from "./cluster/sharedLimits.ts";
 import { ConfigError, parseConfig, type Config } from "./config.ts";
 import { installGracefulShutdown } from "./lifecycle/shutdown.ts";
@@ -22,7 +22,23 @@ function configOrExit(): Config {
 const config = configOrExit();
 
 const logger = createLogger(config.logLevel);
-const cluster = config.cluster === undefined ? undefined : await connectCluster(config.cluster, logger);
+/**
+ * Redis unreachable at start: a clear line and exit 1 once REDIS_CONNECT_TIMEOUT_S
+ * has passed (why not listen and answer 503: ClusterSettings.connectTimeoutSeconds).
+ */
+async function clusterOrExit(settings: NonNullable<Config["cluster"]>) {
+  try {
+    return await connectCluster(settings, logger);
+  } catch (error) {
+    if (error instanceof RedisUnavailableError) {
+      logger.fatal(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+const cluster = config.cluster === undefined ? undefined : await clusterOrExit(config.cluster);
 // The per-IP limits shared by the cluster, on their own Redis connection (docs/scaling.md "Shared limits").
 const sharedLimits = config.cluster === undefined ? undefined : await connectSharedLimits(config.cluster, config.net);
 const app = createApp(config, { logger, cluster, sharedLimits });

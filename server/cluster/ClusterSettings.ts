@@ -16,6 +16,15 @@ export interface ClusterSettings {
   publicAddress: string;
   /** How dead processes are found and swept (server/cluster/liveness.ts); defaults when unset. */
   liveness?: LivenessSettings;
+  /**
+   * At start, how long to wait for Redis before giving up with exit code 1
+   * (REDIS_CONNECT_TIMEOUT_S). Colyseus needs Redis before it can listen
+   * (matchMaker.accept subscribes this process' channel), so a process that
+   * cannot reach it has nothing useful to serve: a bounded wait covers Redis
+   * and the game starting together, then a clear exit lets the supervisor
+   * restart it and shows the cause, instead of a process that never listens.
+   */
+  connectTimeoutSeconds: number;
 }
 
 /** A DNS name or IPv4 address, or an IPv6 address in brackets. */
@@ -58,7 +67,7 @@ function hostOf(publicAddress: string): string {
  * by one process when it opens a WebSocket to another process' address.
  */
 export function clusterWarnings(
-  settings: ClusterSettings,
+  settings: Pick<ClusterSettings, "redisUrl" | "publicAddress">,
   { allowedOriginsSet }: { allowedOriginsSet: boolean },
 ): string[] {
   const warnings: string[] = [];

@@ -1,6 +1,7 @@
 import { matchMaker, type IRoomCache } from "@colyseus/core";
-import type { Application } from "express";
+import type { Application, Response } from "express";
 import { RoomName, type RoomListing } from "../../shared/index.ts";
+import type { ClusterHealth } from "./health.ts";
 
 function toListing(room: IRoomCache): RoomListing {
   return {
@@ -24,9 +25,19 @@ function toListing(room: IRoomCache): RoomListing {
  * connection dropped asks it to tell "my room's server went down" (stop
  * retrying) from "my network blipped" (keep retrying): see client/net/session.ts.
  * Knowing the id is what lets a player join the room, so this reveals nothing.
+ *
+ * In a cluster with Redis down, both answer 503 at once (the room cache is in
+ * Redis, and the query would wait for it to come back: server/cluster/redis.ts);
+ * never a 404, which would tell a dropped client its room is gone.
  */
-export function mountRoomList(app: Application): void {
+export function mountRoomList(app: Application, cluster?: ClusterHealth): void {
+  const unavailable = (res: Response): boolean => {
+    if (cluster === undefined || cluster.up) return false;
+    res.status(503).set({ "cache-control": "no-store", "retry-after": "2" }).json({ error: "rooms_unavailable" });
+    return true;
+  };
   app.get("/rooms", async (_req, res) => {
+    if (unavailable(res)) return;
     const rooms = await matchMaker.query({ name: RoomName.Arena });
     const listing: RoomListing[] = rooms
       .filter((room) => room.private !== true && room.unlisted !== true)
@@ -35,6 +46,7 @@ export function mountRoomList(app: Application): void {
     res.set("cache-control", "no-store").json(listing);
   });
   app.get("/rooms/:roomId", async (req, res) => {
+    if (unavailable(res)) return;
     const [room] = await matchMaker.query({ name: RoomName.Arena, roomId: req.params.roomId });
     res.set("cache-control", "no-store");
     if (room === undefined) res.status(404).json({ error: "room_not_found" });

@@ -149,3 +149,19 @@ export function createMetrics(): Metrics {
     },
   };
 }
+
+/**
+ * Cluster mode only: `tickwire_redis_up`, 1 while this process can use Redis
+ * and is registered in it (server/cluster/redisHealth.ts), read at each scrape.
+ * Not registered for a single process, where there is no Redis to be down.
+ */
+export function meterRedis(metrics: Metrics, redis: { readonly up: boolean }): void {
+  new Gauge({
+    name: "tickwire_redis_up",
+    help: "1 while Redis answers and this process is registered in it (cluster mode); 0 while matchmaking answers 503.",
+    registers: [metrics.registry],
+    collect() {
+      this.set(redis.up ? 1 : 0);
+    },
+  });
+}

@@ -49,6 +49,8 @@ export interface EdgeOptions {
   shared?: SharedLimitStores;
   /** Reports the shared stores' health: degraded (falling back to per-process limits) or not, and each fallback. */
   sharedHealth?: SharedLimitsHealth;
+  /** True while matchmaking cannot work (a cluster with Redis down): /matchmake is refused with 503. */
+  matchmakingUnavailable?: () => boolean;
 }
 
 /** What the edge needs of the shared stores. */
@@ -125,6 +127,7 @@ export function createEdge(options: EdgeOptions): Edge {
     clientIp,
     requests: limits.budget,
     matchmakeMaxBodyBytes: settings.matchmakeMaxBodyBytes,
+    matchmakingUnavailable: options.matchmakingUnavailable,
     // Debug, not warn: a flood of refusals must not become a flood of log lines.
     onRefused: (refusal) => {
       countRefusal({ type: "http", reason: refusal.error });

@@ -13,6 +13,8 @@ export interface HttpAdmissionOptions {
   matchmakeMaxBodyBytes: number;
   /** Called for each refusal (for logs and counters). */
   onRefused?: (refusal: HttpRefusal) => void;
+  /** True while matchmaking cannot work (a cluster with Redis down): /matchmake gets 503 at once. */
+  matchmakingUnavailable?: () => boolean;
 }
 
 /** What the admission reads of one HTTP request (no socket: its peer address only). */
@@ -24,10 +26,11 @@ export interface HttpRequestHead {
 }
 
 /** Why the gate refused a request: the `error` of the JSON body, and a metrics label (a fixed set). */
-export type HttpRefusalReason = "origin_forbidden" | "rate_limited" | "too_large" | "length_required";
+export type HttpRefusalReason =
+  "origin_forbidden" | "rate_limited" | "too_large" | "length_required" | "matchmaking_unavailable";
 
 export interface HttpRefusal {
-  status: 403 | 411 | 413 | 429;
+  status: 403 | 411 | 413 | 429 | 503;
   error: HttpRefusalReason;
   ip: string;
   /** The routed path (requestPath.ts), cut to 200 characters: it is the client's text. */
@@ -59,7 +62,7 @@ const GATED_SEGMENTS = ["matchmake", "auth"];
 /**
  * The gate in front of /matchmake and /auth: foreign origins get 403, a
  * client over its request budget 429, an oversized or unsized matchmaking
- * body 413/411. Everything else passes. Applied ahead of every HTTP listener
+ * body 413/411, matchmaking while it cannot work (Redis down) 503. Everything else passes. Applied ahead of every HTTP listener
  * by colyseus/httpServerGate.ts (why there: see that file). The matchmaking
  * router reads chunked bodies without a size limit (better-call get_raw_body
  * is called without bodySizeLimit), hence the Content-Length rule.
@@ -96,6 +99,10 @@ export function createHttpAdmission(options: HttpAdmissionOptions): HttpAdmissio
     if (!options.origins.allows(req.headers.origin, req.headers.host)) return refuse(403, "origin_forbidden");
     // Preflights are free: browsers send one per real request, which pays.
     if (req.method === "OPTIONS") return undefined;
+    // Before the budget: the shared budget is in the same Redis, and the client spent nothing.
+    if (isUnder(path, "matchmake") && options.matchmakingUnavailable?.() === true) {
+      return refuse(503, "matchmaking_unavailable", { "retry-after": "2" });
+    }
     return andThen(options.requests.take(ip), (budget: BudgetVerdict) => {
       if (!budget.ok) return refuse(429, "rate_limited", { "retry-after": String(budget.retryAfterSeconds) });
       if (isUnder(path, "matchmake") && req.method === "POST") {

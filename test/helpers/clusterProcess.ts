@@ -18,11 +18,15 @@ export interface ClusterProcess extends ServerAddress {
  * it) joined to the cluster on `redisUrl`, on a free port it is told before it
  * starts: Colyseus needs PUBLIC_ADDRESS (here 127.0.0.1:<port>) before it binds.
  */
-export async function startClusterProcess(redisUrl: string, env: Record<string, string> = {}): Promise<ClusterProcess> {
+export async function startClusterProcess(
+  redisUrl: string,
+  env: Record<string, string> = {},
+  entry = "server/index.ts",
+): Promise<ClusterProcess> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     try {
-      const server = await startServerProcess("server/index.ts", {
+      const server = await startServerProcess(entry, {
         REDIS_URL: redisUrl,
         AUTH_SECRET: CLUSTER_SECRET,
         PORT: String(port),

@@ -249,14 +249,22 @@ describe("parseConfig: cluster (REDIS_URL, PUBLIC_ADDRESS)", () => {
     expect(parseConfig({}).cluster).toBeUndefined();
   });
 
+  it("waits REDIS_CONNECT_TIMEOUT_S for Redis at start (default 20), at least 1", () => {
+    const base = { REDIS_URL: REDIS, AUTH_SECRET: SECRET };
+    expect(parseConfig({ ...base, REDIS_CONNECT_TIMEOUT_S: "3" }).cluster?.connectTimeoutSeconds).toBe(3);
+    expect(() => parseConfig({ ...base, REDIS_CONNECT_TIMEOUT_S: "0" })).toThrow(/REDIS_CONNECT_TIMEOUT_S/);
+  });
+
   it("turns the cluster on with REDIS_URL, the public address defaulting to HOST:PORT", () => {
     expect(parseConfig({ REDIS_URL: REDIS, AUTH_SECRET: SECRET }).cluster).toEqual({
       redisUrl: REDIS,
       publicAddress: "0.0.0.0:2567",
+      connectTimeoutSeconds: 20,
     });
     expect(parseConfig({ REDIS_URL: REDIS, AUTH_SECRET: SECRET, HOST: "10.0.0.5", PORT: "3001" }).cluster).toEqual({
       redisUrl: REDIS,
       publicAddress: "10.0.0.5:3001",
+      connectTimeoutSeconds: 20,
     });
     expect(
       parseConfig({ REDIS_URL: REDIS, AUTH_SECRET: SECRET, HOST: "::1", PORT: "3001" }).cluster?.publicAddress,

@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { Room, defineRoom, defineServer, type Client } from "@colyseus/core";
+import { Room, defineRoom, defineServer, type Client, type MatchMakerDriver, type Presence } from "@colyseus/core";
 import { schema, t, type SchemaType } from "@colyseus/schema";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import type http from "node:http";
@@ -52,8 +52,12 @@ export interface MiniServer {
 }
 
 /** Listen on a free port; `httpServer` lets a test put its own http.Server under the transport. */
-export async function startMiniServer(httpServer?: http.Server): Promise<MiniServer> {
+export async function startMiniServer(
+  httpServer?: http.Server,
+  cluster: { presence?: Presence; driver?: MatchMakerDriver } = {},
+): Promise<MiniServer> {
   const server = defineServer({
+    ...cluster,
     rooms: { pin: defineRoom(PinRoom) },
     transport: new WebSocketTransport(httpServer === undefined ? {} : { server: httpServer }),
     greet: false,
