@@ -39,7 +39,9 @@ export function suspects(
  * Colyseus' default placement (the process with the fewest rooms, this one
  * when none is listed), minus the processes known dead: without this, a create
  * routed to a dead process waits for the IPC timeout (2 s) before core falls
- * back to creating it locally.
+ * back to creating it locally. On a tie this process wins (upstream's sort
+ * leaves ties to the engine): the room is created without an IPC round trip,
+ * and a process asked for a room type only it defines creates it itself.
  */
 export function placeNewRoom(
   stats: readonly ProcessStat[],
@@ -48,7 +50,13 @@ export function placeNewRoom(
 ): string {
   const live = stats.filter((stat) => stat.processId === self || !isDead(stat.processId));
   let best: ProcessStat | undefined;
-  for (const stat of live) if (best === undefined || stat.roomCount < best.roomCount) best = stat;
+  for (const stat of live) {
+    const better =
+      best === undefined ||
+      stat.roomCount < best.roomCount ||
+      (stat.roomCount === best.roomCount && stat.processId === self);
+    if (better) best = stat;
+  }
   return best?.processId ?? self;
 }
 

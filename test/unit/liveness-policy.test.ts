@@ -30,6 +30,16 @@ describe("where a new room goes", () => {
     expect(placeNewRoom(stats, () => false, "self")).toBe("killed");
   });
 
+  it("prefers this process on a tie", () => {
+    const tied = [
+      { processId: "live", roomCount: 1 },
+      { processId: "self", roomCount: 1 },
+      { processId: "other", roomCount: 2 },
+    ];
+    expect(placeNewRoom(tied, () => false, "self")).toBe("self");
+    expect(placeNewRoom(tied, () => false, "nobody")).toBe("live");
+  });
+
   it("is this process when no live one is listed, and never refuses this process", () => {
     expect(placeNewRoom([], dead, "self")).toBe("self");
     expect(placeNewRoom([{ processId: "killed", roomCount: 0 }], dead, "self")).toBe("self");
