@@ -96,3 +96,18 @@ export const EXAMPLE_SITE: NginxSiteOptions = {
   },
   httpRedirectListen: "80",
 };
+
+/**
+ * What deploy/docker/nginx.conf is rendered from: the three game containers of deploy/docker/compose.yaml,
+ * reached by their service names on the compose network, TLS with the certificate mounted at /etc/nginx/certs.
+ */
+export const COMPOSE_SITE: NginxSiteOptions = {
+  processes: [2567, 2568, 2569].map((port, i) => ({
+    address: `tickwire-${i + 1}:${port}`,
+    prefix: prefixForPort(port),
+  })),
+  listen: "443",
+  serverName: "_",
+  tls: { certificate: "/etc/nginx/certs/fullchain.pem", key: "/etc/nginx/certs/privkey.pem" },
+  httpRedirectListen: "80",
+};
