@@ -19,7 +19,7 @@ const wallOnly = {
 };
 
 /** Wall files that run in the browser too: no Node built-ins; the only ones client/ may import. */
-const browserSafeWall = ["sdkFrameTap.ts", "protocol.ts"];
+const browserSafeWall = ["sdkFrameTap.ts", "sdkReconnection.ts", "protocol.ts"];
 
 export default tseslint.config(
   { ignores: [".scratch/**", "dist/**", "node_modules/**", "test-results/**", "bench/results/**", "client/dist/**"] },

@@ -48,6 +48,7 @@ async function play(request: JoinRequest): Promise<void> {
     presence: (change, name) => view?.chat.addSystem(presenceText(change, name)),
     shutdown: () => view?.chat.addSystem("The server is restarting…"),
     ended: (end) => finish(end),
+    roomStatus: (roomId) => api.roomStatus(roomId),
   });
   view = new GameView(session, () => void session.leave());
   view.show();

@@ -54,7 +54,13 @@ function clusterOptions(config: Config, services: ClusterServices | undefined, l
     { redis: redisEndpoint(config.cluster.redisUrl), publicAddress: config.cluster.publicAddress },
     "cluster mode: rooms shared through Redis",
   );
-  return { presence: services.presence, driver: services.driver, publicAddress: config.cluster.publicAddress };
+  return {
+    presence: services.presence,
+    driver: services.driver,
+    publicAddress: config.cluster.publicAddress,
+    // Colyseus' placement rule, minus processes known dead (server/cluster/liveness.ts).
+    selectProcessIdToCreateRoom: services.liveness.placeRoom,
+  };
 }
 
 function buildServer(
@@ -165,6 +171,8 @@ export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
     lifecycle,
     async listen(port = config.port, host = config.host) {
       await server.listen(port, host);
+      // The matchmaker accepts (and has its processId) once listening: sweeping dead processes starts here.
+      deps.cluster?.liveness.start();
       const address = server.transport.server?.address() as AddressInfo | null;
       if (address === null || address === undefined) throw new Error("server is not listening");
       return address.port;
@@ -172,6 +180,7 @@ export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
     async close(reason = "shutdown") {
       lifecycle.beginShutdown(reason);
       await server.gracefullyShutdown(false);
+      await deps.cluster?.liveness.stop();
       await Promise.all(onClose.map((close) => close()));
       metrics.close();
     },

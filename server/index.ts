@@ -22,7 +22,7 @@ function configOrExit(): Config {
 const config = configOrExit();
 
 const logger = createLogger(config.logLevel);
-const cluster = config.cluster === undefined ? undefined : await connectCluster(config.cluster);
+const cluster = config.cluster === undefined ? undefined : await connectCluster(config.cluster, logger);
 // The per-IP limits shared by the cluster, on their own Redis connection (docs/scaling.md "Shared limits").
 const sharedLimits = config.cluster === undefined ? undefined : await connectSharedLimits(config.cluster, config.net);
 const app = createApp(config, { logger, cluster, sharedLimits });

@@ -1,5 +1,7 @@
 import type { GuestTokenResponse, RoomListing } from "../../shared/index.ts";
 
+const ROOM_STATUS_TIMEOUT_MS = 2000;
+
 /** HTTP calls to the game server (same origin as the page). */
 export class ServerApi {
   constructor(
@@ -29,4 +31,25 @@ export class ServerApi {
     if (!response.ok) throw new Error(`could not list rooms (HTTP ${response.status})`);
     return (await response.json()) as RoomListing[];
   }
+
+  /**
+   * Whether the server still lists room `roomId`: "gone" only on a definite
+   * 404; "unknown" when the server cannot be reached or answers otherwise
+   * (the network may be what is down, not the room).
+   */
+  async roomStatus(roomId: string): Promise<RoomStatus> {
+    try {
+      const response = await this.fetchFn(`${this.baseUrl}/rooms/${encodeURIComponent(roomId)}`, {
+        cache: "no-store",
+        // An unreachable server may not refuse at once; the next check comes soon after.
+        signal: AbortSignal.timeout(ROOM_STATUS_TIMEOUT_MS),
+      });
+      if (response.ok) return "listed";
+      return response.status === 404 ? "gone" : "unknown";
+    } catch {
+      return "unknown";
+    }
+  }
 }
+
+export type RoomStatus = "listed" | "gone" | "unknown";

@@ -1,5 +1,6 @@
 import { Callbacks, CloseCode, Predict, type Reconciler, type Room } from "@colyseus/sdk";
 import { tapReceivedFrames } from "../../colyseus/sdkFrameTap.ts";
+import { stopReconnecting } from "../../colyseus/sdkReconnection.ts";
 import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
 import {
   ClientMessage,
@@ -14,6 +15,7 @@ import {
   type Player,
   type ServerShutdownNotice,
 } from "../../shared/index.ts";
+import type { RoomStatus } from "./api.ts";
 import { NetMetrics } from "./metrics.ts";
 
 export type ArenaSdkRoom = Room<ArenaRoom, ArenaState>;
@@ -55,6 +57,16 @@ export interface SessionHandlers {
   /** The server is going away; the connection closes next (4001). */
   shutdown(notice: ServerShutdownNotice): void;
   ended(end: SessionEnd): void;
+  /**
+   * Asks the page's server (any live process of a cluster) whether this room is
+   * still listed. When the connection drops, the SDK retries the same address
+   * up to 15 times over about a minute; if the process that hosted the room
+   * died, every retry is wasted. So while reconnecting the session asks, and
+   * on a definite "gone" it stops the SDK and ends with a clear message.
+   * "unknown" (the network itself is down, or the one process is restarting)
+   * leaves the SDK to it. Without it, the SDK's retries decide alone.
+   */
+  roomStatus?(roomId: string): Promise<RoomStatus>;
 }
 
 /** Remote players render ~100 ms in the past: two patches at 20 Hz, so jitter rarely starves interpolation. */
@@ -66,6 +78,10 @@ const PING_INTERVAL_MS = 2000;
  * that and lets a player whose network blips right after joining come back.
  */
 const RECONNECT_MIN_UPTIME_MS = 1000;
+/** While reconnecting, how often to ask the page's server whether the room still exists. */
+const ROOM_CHECK_INTERVAL_MS = 1000;
+export const ROOM_GONE_MESSAGE =
+  "The server running your room went down, or the room closed. Press Quick play to join another.";
 
 /**
  * One joined arena: wires the SDK's netcode (input handle, Predict with lerp
@@ -84,6 +100,8 @@ export class GameSession {
   private initialised = false;
   /** Highest chat line id received: what to ask for after a reconnection. */
   private lastChatId = 0;
+  private roomCheck: ReturnType<typeof setTimeout> | undefined;
+  private ended = false;
 
   constructor(
     readonly room: ArenaSdkRoom,
@@ -137,21 +155,24 @@ export class GameSession {
       }
       this.metrics.patched(this.now());
     });
-    room.onDrop(() => this.setState("reconnecting"));
+    room.onDrop(() => {
+      if (this.ended) return;
+      this.setState("reconnecting");
+      if (handlers.roomStatus !== undefined) this.scheduleRoomCheck(0);
+    });
     room.onReconnect(() => {
+      // A retry already under way when the session gave up got through after all: do not stay as a ghost.
+      if (this.ended) {
+        void this.room.leave(true);
+        return;
+      }
       this.setState("connected");
       // Lines said while we were away: the server replays what this player may see.
       this.room.send(ClientMessage.ChatSince, { afterId: this.lastChatId });
     });
-    room.onLeave((code, reason) => {
-      this.setState("disconnected");
-      this.dispose();
-      handlers.ended({
-        consented: code === CloseCode.CONSENTED,
-        code,
-        message: describeClose(code, reason),
-      });
-    });
+    room.onLeave((code, reason) =>
+      this.end({ consented: code === CloseCode.CONSENTED, code, message: describeClose(code, reason) }),
+    );
 
     // Count every received frame, reconnections included.
     tapReceivedFrames(room, (frame) => this.metrics.received(frame.byteLength, this.now()));
@@ -243,6 +264,39 @@ export class GameSession {
     this.room.ping((ms) => this.metrics.roundTrip(ms));
   }
 
+  /** Ask whether the room still exists, `delayMs` from now, while reconnecting. */
+  private scheduleRoomCheck(delayMs: number): void {
+    if (this.roomCheck !== undefined) return;
+    this.roomCheck = setTimeout(() => {
+      void this.askRoomStatus().then((status) => {
+        this.roomCheck = undefined;
+        if (this.ended || this.state !== "reconnecting") return;
+        if (status === "gone") this.roomIsGone();
+        else this.scheduleRoomCheck(ROOM_CHECK_INTERVAL_MS);
+      });
+    }, delayMs);
+  }
+
+  private askRoomStatus(): Promise<RoomStatus> {
+    const asked = this.handlers.roomStatus?.(this.room.roomId) ?? Promise.resolve<RoomStatus>("unknown");
+    return asked.catch((): RoomStatus => "unknown");
+  }
+
+  /** Stop the SDK's retries against an address that will not answer, and end now. */
+  private roomIsGone(): void {
+    stopReconnecting(this.room);
+    this.end({ consented: false, code: CloseCode.FAILED_TO_RECONNECT, message: ROOM_GONE_MESSAGE });
+  }
+
+  private end(end: SessionEnd): void {
+    // The SDK may still report its own leave after the session gave up on the room.
+    if (this.ended) return;
+    this.ended = true;
+    this.setState("disconnected");
+    this.dispose();
+    this.handlers.ended(end);
+  }
+
   private setState(state: ConnectionState): void {
     if (this.state === state) return;
     this.state = state;
@@ -251,6 +305,7 @@ export class GameSession {
 
   private dispose(): void {
     clearInterval(this.pingTimer);
+    clearTimeout(this.roomCheck);
     for (const dispose of this.disposers.splice(0)) dispose();
     this.reconciler = undefined;
   }

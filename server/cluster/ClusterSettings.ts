@@ -1,3 +1,5 @@
+import type { LivenessSettings } from "./livenessPolicy.ts";
+
 /**
  * Running several processes as one cluster (docs/scaling.md): Colyseus' room
  * cache, seat reservations and process channels go through Redis, and each
@@ -12,6 +14,8 @@ export interface ClusterSettings {
    * Colyseus reads it when the server is constructed, before it listens.
    */
   publicAddress: string;
+  /** How dead processes are found and swept (server/cluster/liveness.ts); defaults when unset. */
+  liveness?: LivenessSettings;
 }
 
 /** A DNS name or IPv4 address, or an IPv6 address in brackets. */

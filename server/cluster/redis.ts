@@ -1,11 +1,17 @@
-import type { RedisDriver } from "@colyseus/redis-driver";
+import type { MatchMakerDriver } from "@colyseus/core";
 import type { RedisPresence } from "@colyseus/redis-presence";
+import type { Logger } from "../logger.ts";
 import type { ClusterSettings } from "./ClusterSettings.ts";
+import { LiveRoomCache } from "./LiveRoomCache.ts";
+import { ProcessLiveness } from "./liveness.ts";
 
 /** What Colyseus shares between the processes of a cluster. */
 export interface ClusterServices {
   presence: RedisPresence;
-  driver: RedisDriver;
+  /** The RedisDriver seen through `LiveRoomCache`: rooms of dead processes are not offered. */
+  driver: MatchMakerDriver;
+  /** Sweeps dead processes; started once the server listens (server/app.ts). */
+  liveness: ProcessLiveness;
 }
 
 /**
@@ -14,10 +20,12 @@ export interface ClusterServices {
  * opens a connection. Both clients connect in the background (ioredis);
  * Colyseus awaits the driver's boot before it listens.
  */
-export async function connectCluster(settings: ClusterSettings): Promise<ClusterServices> {
+export async function connectCluster(settings: ClusterSettings, logger: Logger): Promise<ClusterServices> {
   const [{ RedisPresence: Presence }, { RedisDriver: Driver }] = await Promise.all([
     import("@colyseus/redis-presence"),
     import("@colyseus/redis-driver"),
   ]);
-  return { presence: new Presence(settings.redisUrl), driver: new Driver(settings.redisUrl) };
+  const presence = new Presence(settings.redisUrl);
+  const liveness = new ProcessLiveness(presence, logger.child({ component: "cluster" }), settings.liveness);
+  return { presence, driver: new LiveRoomCache(new Driver(settings.redisUrl), liveness), liveness };
 }

@@ -1,27 +1,43 @@
-import { matchMaker } from "@colyseus/core";
+import { matchMaker, type IRoomCache } from "@colyseus/core";
 import type { Application } from "express";
 import { RoomName, type RoomListing } from "../../shared/index.ts";
+
+function toListing(room: IRoomCache): RoomListing {
+  return {
+    roomId: room.roomId,
+    clients: room.clients,
+    maxClients: room.maxClients,
+    locked: room.locked === true || room.clients >= room.maxClients,
+    createdAt: room.createdAt === undefined ? 0 : new Date(room.createdAt).getTime(),
+    processId: room.processId,
+  };
+}
 
 /**
  * GET /rooms: the open arena rooms with their player counts, for the start
  * screen. Reads the matchmaker's room cache, so with a shared driver it lists
- * every process' rooms, each with the process that hosts it. Private and
- * unlisted rooms are left out.
+ * every process' rooms, each with the process that hosts it (rooms of a
+ * process known dead are left out: server/cluster/LiveRoomCache.ts). Private
+ * and unlisted rooms are left out.
+ *
+ * GET /rooms/:roomId: that one arena room (404 once it is gone). A client whose
+ * connection dropped asks it to tell "my room's server went down" (stop
+ * retrying) from "my network blipped" (keep retrying): see client/net/session.ts.
+ * Knowing the id is what lets a player join the room, so this reveals nothing.
  */
 export function mountRoomList(app: Application): void {
   app.get("/rooms", async (_req, res) => {
     const rooms = await matchMaker.query({ name: RoomName.Arena });
     const listing: RoomListing[] = rooms
       .filter((room) => room.private !== true && room.unlisted !== true)
-      .map((room) => ({
-        roomId: room.roomId,
-        clients: room.clients,
-        maxClients: room.maxClients,
-        locked: room.locked === true || room.clients >= room.maxClients,
-        createdAt: room.createdAt === undefined ? 0 : new Date(room.createdAt).getTime(),
-        processId: room.processId,
-      }))
+      .map(toListing)
       .sort((a, b) => b.clients - a.clients || a.createdAt - b.createdAt);
     res.set("cache-control", "no-store").json(listing);
+  });
+  app.get("/rooms/:roomId", async (req, res) => {
+    const [room] = await matchMaker.query({ name: RoomName.Arena, roomId: req.params.roomId });
+    res.set("cache-control", "no-store");
+    if (room === undefined) res.status(404).json({ error: "room_not_found" });
+    else res.json(toListing(room));
   });
 }
