@@ -1,9 +1,10 @@
 /**
- * `npm run cluster -- [--processes N] [--port P] [--tls] [--redis-url URL] [--source] [--verbose]`
+ * `npm run cluster -- [--processes N] [--port P] [--tls] [--proxy nginx|haproxy] [--redis-url URL] [--source] [--verbose]`
  *
  * Tickwire as a cluster on this machine: a private redis-server (or
  * --redis-url / REDIS_URL), N game processes and nginx in front
- * (deploy/nginx/tickwire.conf.template), then prints the URL to open.
+ * (deploy/nginx/tickwire.conf.template; or HAProxy, deploy/haproxy/tickwire.cfg.template),
+ * then prints the URL to open.
  * Ctrl-C stops everything it started, by pid, and checks nothing is left.
  */
 import { spawnSync } from "node:child_process";
@@ -14,10 +15,11 @@ import { BUILT_ENTRY, REPO_ROOT, type LogLine } from "./cluster/gameProcess.ts";
 import { startCluster, type Cluster, type ClusterMember } from "./cluster/launcher.ts";
 import { MissingToolError } from "./cluster/tools.ts";
 
-const USAGE = `usage: npm run cluster -- [--processes N] [--port P] [--tls] [--redis-url URL] [--source] [--verbose]
+const USAGE = `usage: npm run cluster -- [--processes N] [--port P] [--tls] [--proxy nginx|haproxy] [--redis-url URL] [--source] [--verbose]
   --processes N    game processes (default 2)
-  --port P         nginx port on 127.0.0.1 (default 8080; 0 = any free port)
+  --port P         proxy port on 127.0.0.1 (default 8080; 0 = any free port)
   --tls            https/wss with a throwaway self-signed certificate (the browser asks once)
+  --proxy KIND     nginx (default) or haproxy
   --redis-url URL  use this Redis (default: REDIS_URL, else a private redis-server on a free port)
   --source         run server/index.ts through tsx instead of building dist/ first
   --verbose        every log line (default: info and above)`;
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     processes: { type: "string", default: "2" },
     port: { type: "string", default: "8080" },
     tls: { type: "boolean", default: false },
+    proxy: { type: "string", default: "nginx" },
     "redis-url": { type: "string" },
     source: { type: "boolean", default: false },
     verbose: { type: "boolean", default: false },
@@ -39,7 +42,9 @@ if (values.help) {
 }
 const processes = Number(values.processes);
 const port = Number(values.port);
-if (!Number.isInteger(processes) || processes < 1 || !Number.isInteger(port) || port < 0 || port > 65535) {
+const proxy = values.proxy;
+const proxyOk = proxy === "nginx" || proxy === "haproxy";
+if (!proxyOk || !Number.isInteger(processes) || processes < 1 || !Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(USAGE);
   process.exit(2);
 }
@@ -65,6 +70,7 @@ try {
     processes,
     proxyPort: port,
     tls: values.tls,
+    proxy,
     redisUrl: values["redis-url"] ?? (process.env.REDIS_URL || undefined),
     entry: values.source ? "source" : "built",
     onLog: printLog,
@@ -81,12 +87,12 @@ const c = cluster;
 console.log(
   [
     "",
-    `Tickwire cluster: ${processes} game process${processes === 1 ? "" : "es"} behind nginx, Redis ${c.redisUrl}${c.redis === undefined ? "" : " (private)"}`,
+    `Tickwire cluster: ${processes} game process${processes === 1 ? "" : "es"} behind ${proxy}, Redis ${c.redisUrl}${c.redis === undefined ? "" : " (private)"}`,
     ...c.processes.map(
       (m) =>
         `  /${m.prefix}/ → ${m.directUrl}  pid ${m.pid}  processId ${m.processId}  PUBLIC_ADDRESS=${m.publicAddress}`,
     ),
-    `  nginx pid ${c.nginx.pid}, config ${c.nginx.configFile}${c.redis === undefined ? "" : `; redis-server pid ${c.redis.pid}`}`,
+    `  ${c.proxy.kind} pid ${c.proxy.pid}, config ${c.proxy.configFile}${c.redis === undefined ? "" : `; redis-server pid ${c.redis.pid}`}`,
     ...(c.tls === undefined
       ? []
       : [`  self-signed certificate ${c.tls.certificate} (Node clients: NODE_EXTRA_CA_CERTS=<that file>)`]),

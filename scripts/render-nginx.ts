@@ -8,10 +8,17 @@
  *
  * `--process host:port[=prefix]` (prefix defaults to p<port>; it must be unique). Without --cert/--key the
  * site is plain HTTP (a TLS-terminating balancer in front). With no argument it prints the example that
- * deploy/nginx/tickwire.conf holds (test/cluster/deployConfig.test.ts keeps the two equal).
+ * deploy/nginx/tickwire.conf holds (test/cluster/deployConfig.test.ts keeps the two equal); with only --compose,
+ * the one deploy/docker/nginx.conf holds (test/cluster/compose.test.ts).
  */
 import { parseArgs } from "node:util";
-import { EXAMPLE_SITE, prefixForPort, renderNginxSite, type ProxiedProcess } from "./cluster/nginxConfig.ts";
+import {
+  COMPOSE_SITE,
+  EXAMPLE_SITE,
+  prefixForPort,
+  renderNginxSite,
+  type ProxiedProcess,
+} from "./cluster/nginxConfig.ts";
 
 const { values } = parseArgs({
   options: {
@@ -21,11 +28,14 @@ const { values } = parseArgs({
     cert: { type: "string" },
     key: { type: "string" },
     "http-redirect": { type: "string" },
+    compose: { type: "boolean" },
   },
 });
 
 if (Object.keys(values).length === 0) {
   process.stdout.write(renderNginxSite(EXAMPLE_SITE));
+} else if (values.compose === true) {
+  process.stdout.write(renderNginxSite(COMPOSE_SITE));
 } else {
   const processes: ProxiedProcess[] = (values.process ?? []).map((spec) => {
     const [address = "", prefix] = spec.split("=");

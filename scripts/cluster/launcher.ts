@@ -3,10 +3,12 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Exit } from "./child.ts";
+import type { Child, Exit } from "./child.ts";
 import { defaultEntry, startGameProcess, type EntryKind, type GameProcess, type LogLine } from "./gameProcess.ts";
 import { httpGet } from "./httpGet.ts";
-import { startNginx, type RunningNginx } from "./nginx.ts";
+import { combinedPem, sharedBackendStates, startHaproxy } from "./haproxy.ts";
+import { renderHaproxyConfig } from "./haproxyConfig.ts";
+import { startNginx } from "./nginx.ts";
 import { prefixForPort, renderNginxSite } from "./nginxConfig.ts";
 import { startPrivateRedis, type PrivateRedis } from "./redis.ts";
 import { createSelfSignedCertificate, type CertificateFiles } from "./tls.ts";
@@ -14,16 +16,18 @@ import { freePort, waitFor } from "./tools.ts";
 
 /**
  * A Tickwire cluster on this machine: a private redis-server (or REDIS_URL),
- * N game processes and nginx in front of them, rendered from the same
- * template as deploy/nginx/tickwire.conf. Used by `npm run cluster`, the
- * nginx test and the cluster benchmark.
+ * N game processes and nginx (or HAProxy) in front of them, rendered from the
+ * same template as deploy/nginx/tickwire.conf (deploy/haproxy/tickwire.cfg).
+ * Used by `npm run cluster`, the proxy tests and the cluster benchmark.
  */
 export interface ClusterOptions {
   /** How many game processes (≥ 1). */
   processes: number;
-  /** Terminate TLS at nginx: `true` makes a throwaway self-signed certificate; or give your own files. */
+  /** The proxy in front: nginx (default) or HAProxy, each from its deploy/ template. */
+  proxy?: ProxyKind;
+  /** Terminate TLS at the proxy: `true` makes a throwaway self-signed certificate; or give your own files. */
   tls?: boolean | CertificateFiles;
-  /** The port nginx listens on (127.0.0.1); unset or 0: a free one. */
+  /** The port the proxy listens on (127.0.0.1); unset or 0: a free one. */
   proxyPort?: number;
   /** Use this Redis instead of starting a private redis-server (it is then not stopped). */
   redisUrl?: string;
@@ -35,15 +39,28 @@ export interface ClusterOptions {
   onLog?: (member: ClusterMember, line: LogLine) => void;
 }
 
+export type ProxyKind = "nginx" | "haproxy";
+
+/** The proxy this launcher runs (nginx or HAProxy), stopped by its pid. */
+export interface RunningProxy {
+  readonly kind: ProxyKind;
+  readonly pid: number;
+  readonly configFile: string;
+  /** nginx' error log, or HAProxy's output (its log lines and warnings). */
+  readonly readErrorLog: () => string;
+  /** HAProxy only: its admin socket (`show stat`). */
+  readonly statsSocket: string | undefined;
+}
+
 /** One game process slot: its port and prefix stay across restarts, its pid and processId do not. */
 export interface ClusterMember {
   readonly index: number;
   readonly port: number;
-  /** `p<PORT>`: nginx routes `/<prefix>/` to this process. */
+  /** `p<PORT>`: the proxy routes `/<prefix>/` to this process. */
   readonly prefix: string;
   /** What the process runs with: `127.0.0.1:<proxyPort>/<prefix>`. */
   readonly publicAddress: string;
-  /** The process itself, bypassing nginx: `http://127.0.0.1:<port>`. */
+  /** The process itself, bypassing the proxy: `http://127.0.0.1:<port>`. */
   readonly directUrl: string;
   readonly pid: number;
   readonly processId: string;
@@ -55,29 +72,31 @@ export interface ClusterMember {
 }
 
 export interface Cluster {
-  /** What players open: `http(s)://127.0.0.1:<proxyPort>` (nginx). */
+  /** What players open: `http(s)://127.0.0.1:<proxyPort>` (the proxy). */
   readonly url: string;
   readonly proxyPort: number;
   readonly redisUrl: string;
-  /** The certificate nginx serves (TLS only): trust it with NODE_EXTRA_CA_CERTS=<certificate>. */
+  /** The certificate the proxy serves (TLS only): trust it with NODE_EXTRA_CA_CERTS=<certificate>. */
   readonly tls: CertificateFiles | undefined;
   /** The AUTH_SECRET every process shares (generated for this run unless given). */
   readonly authSecret: string;
-  /** The run's directory: nginx.conf, its logs, the certificate, redis' files. Removed by stop(). */
+  /** The run's directory: nginx.conf or haproxy.cfg, its logs, the certificate, redis' files. Removed by stop(). */
   readonly dir: string;
   readonly processes: readonly ClusterMember[];
-  readonly nginx: { readonly pid: number; readonly configFile: string; readonly readErrorLog: () => string };
+  readonly proxy: RunningProxy;
+  /** The same as `proxy` (named before HAProxy could stand in front). */
+  readonly nginx: RunningProxy;
   /** The private redis-server, if this launcher started one. */
   readonly redis: { readonly pid: number; stop(): Promise<Exit>; start(): Promise<void> } | undefined;
   /** Signal process `i` (default SIGTERM: graceful drain) and resolve on its exit; SIGSTOP/SIGCONT resolve at once. */
   stopProcess(i: number, signal?: NodeJS.Signals): Promise<Exit | undefined>;
-  /** Start process `i` again on its port (after it exited), resolving once it listens and nginx reaches it. */
+  /** Start process `i` again on its port (after it exited), resolving once it listens and the proxy reaches it. */
   startProcess(i: number): Promise<ClusterMember>;
-  /** GET through nginx (`path` like `/rooms` or `/p2567/health`), trusting the run's certificate. */
+  /** GET through the proxy (`path` like `/rooms` or `/p2567/health`), trusting the run's certificate. */
   get(path: string): Promise<{ status: number; body: string }>;
-  /** Every pid this launcher started that is still running (game processes, nginx, redis). */
+  /** Every pid this launcher started that is still running (game processes, the proxy, redis). */
   pids(): number[];
-  /** Stop everything it started: game processes (SIGTERM, drained), then nginx, then redis; remove `dir`. */
+  /** Stop everything it started: game processes (SIGTERM, drained), then the proxy, then redis; remove `dir`. */
   stop(): Promise<void>;
 }
 
@@ -91,11 +110,12 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const entry = options.entry ?? defaultEntry();
   const members: Member[] = [];
   let redis: PrivateRedis | undefined;
-  let nginx: RunningNginx | undefined;
+  const proxyKind = options.proxy ?? "nginx";
+  let proxy: (Child & { configFile: string; readErrorLog: () => string; statsSocket?: string }) | undefined;
 
   const stopAll = async () => {
     await Promise.all(members.flatMap((m) => (m.current === undefined ? [] : [m.current.stop("SIGTERM")])));
-    await nginx?.stop("SIGTERM", 5000);
+    await proxy?.stop("SIGTERM", 5000);
     await redis?.stop("SIGTERM", 5000);
     rmSync(dir, { recursive: true, force: true });
   };
@@ -114,33 +134,52 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       const port = await freePort();
       if (!ports.includes(port)) ports.push(port);
     }
-    const site = (proxyPort: number) =>
-      renderNginxSite({
-        processes: ports.map((port) => ({ address: `127.0.0.1:${port}`, prefix: prefixForPort(port) })),
-        listen: `127.0.0.1:${proxyPort}`,
-        serverName: "localhost",
-        accessLog: path.join(dir, "access.log"),
-        tls,
-      });
+    const proxied = ports.map((port) => ({ address: `127.0.0.1:${port}`, prefix: prefixForPort(port) }));
+    const statsSocket = path.join(dir, "haproxy.sock");
+    const startProxy = (proxyPort: number) =>
+      proxyKind === "nginx"
+        ? startNginx(
+            dir,
+            renderNginxSite({
+              processes: proxied,
+              listen: `127.0.0.1:${proxyPort}`,
+              serverName: "localhost",
+              accessLog: path.join(dir, "access.log"),
+              tls,
+            }),
+          )
+        : startHaproxy(
+            dir,
+            renderHaproxyConfig({
+              processes: proxied,
+              listen: `127.0.0.1:${proxyPort}`,
+              tlsPem: tls === undefined ? undefined : combinedPem(dir, tls),
+              logTarget: "stdout format raw",
+              statsSocket,
+            }),
+            statsSocket,
+          );
 
-    // nginx first, so its port is settled before the processes are told their PUBLIC_ADDRESS; nothing sends it
-    // traffic until they listen (an early failed probe would mark a process down for fail_timeout).
+    // The proxy first, so its port is settled before the processes are told their PUBLIC_ADDRESS; nothing sends
+    // it traffic until they listen (an early failed probe would mark a process down for nginx' fail_timeout;
+    // HAProxy's checks mark them up again within a second of listening, awaited below).
     let proxyPort = options.proxyPort ?? 0;
     for (let attempt = 1; ; attempt++) {
       const port = proxyPort === 0 ? await freePort() : proxyPort;
-      const started = await startNginx(dir, site(port));
+      const started = await startProxy(port);
       const listening = await Promise.race([
-        waitFor(() => canConnect(port), 5000, `nginx on 127.0.0.1:${port}`).then(() => true),
+        waitFor(() => canConnect(port), 5000, `${proxyKind} on 127.0.0.1:${port}`).then(() => true),
         started.exited.then(() => false),
       ]);
       if (listening) {
-        nginx = started;
+        proxy = started;
         proxyPort = port;
         break;
       }
       const log = started.readErrorLog();
       if (proxyPort === 0 && log.includes("Address already in use") && attempt < 3) continue;
-      throw new Error(`nginx did not start on 127.0.0.1:${port}:\n${log}`);
+      await started.stop("SIGTERM", 5000);
+      throw new Error(`${proxyKind} did not start on 127.0.0.1:${port}:\n${log}`);
     }
     const url = `${scheme}://127.0.0.1:${proxyPort}`;
     const get = (p: string) => httpGet(`${url}${p}`, ca);
@@ -155,13 +194,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
           LOG_LEVEL: "info",
           ...options.env,
           PORT: String(port),
-          // Reached through nginx only; the direct port is for tests and operators on this machine.
+          // Reached through the proxy only; the direct port is for tests and operators on this machine.
           HOST: "127.0.0.1",
           REDIS_URL: redisUrl,
           AUTH_SECRET: authSecret,
           PUBLIC_ADDRESS: publicAddress,
           ALLOWED_ORIGINS: options.env?.ALLOWED_ORIGINS ?? origins,
-          // nginx connects from 127.0.0.1 and appends the client's address to X-Forwarded-For.
+          // The proxy connects from 127.0.0.1 and appends the client's address to X-Forwarded-For.
           TRUSTED_PROXIES: options.env?.TRUSTED_PROXIES ?? "127.0.0.1",
         }),
       );
@@ -173,13 +212,27 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         10_000,
         `${url}/${member.prefix}/health`,
       );
+      // HAProxy routes `/` only to servers its checks saw UP (inter 1s, rise 1).
+      if (proxyKind === "haproxy") {
+        await waitFor(
+          async () => (await sharedBackendStates(statsSocket)).get(member.prefix) === "UP",
+          10_000,
+          `HAProxy's check of ${member.prefix}`,
+        );
+      }
       return member;
     };
     // Settled, not raced: if one fails, stopAll must not miss another still starting.
     const results = await Promise.allSettled(members.map(startMember));
     for (const result of results) if (result.status === "rejected") throw result.reason;
 
-    const running = nginx;
+    const running: RunningProxy = {
+      kind: proxyKind,
+      pid: proxy.pid,
+      configFile: proxy.configFile,
+      readErrorLog: proxy.readErrorLog,
+      statsSocket: proxyKind === "haproxy" ? statsSocket : undefined,
+    };
     return {
       url,
       proxyPort,
@@ -188,7 +241,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       authSecret,
       dir,
       processes: members,
-      nginx: { pid: running.pid, configFile: running.configFile, readErrorLog: running.readErrorLog },
+      proxy: running,
+      nginx: running,
       redis:
         redis === undefined
           ? undefined
@@ -220,7 +274,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       },
       get,
       pids: () =>
-        [...members.map((m) => m.current), nginx, redis].filter((c) => c?.running === true).map((c) => c!.pid),
+        [...members.map((m) => m.current), proxy, redis].filter((c) => c?.running === true).map((c) => c!.pid),
       stop: stopAll,
     };
   } catch (error) {

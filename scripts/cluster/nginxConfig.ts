@@ -31,13 +31,21 @@ export function prefixForPort(port: number): string {
   return `p${port}`;
 }
 
+/** Both proxies route `/<prefix>/` by a plain path match and strip it: refuse a list they could not route. */
+export function checkProcesses(proxy: string, processes: readonly ProxiedProcess[]): void {
+  if (processes.length === 0) throw new Error(`${proxy} config: no processes to proxy to`);
+  const seen = new Set<string>();
+  for (const p of processes) {
+    if (!/^[A-Za-z0-9_-]+$/.test(p.prefix)) throw new Error(`${proxy} config: bad path prefix "${p.prefix}"`);
+    if (p.prefix === "metrics") throw new Error(`${proxy} config: the prefix "metrics" is reserved`);
+    if (seen.has(p.prefix)) throw new Error(`${proxy} config: the prefix "${p.prefix}" is used twice`);
+    seen.add(p.prefix);
+  }
+}
+
 /** The `http {}`-level site: what deploy/nginx/tickwire.conf holds, for these processes. */
 export function renderNginxSite(options: NginxSiteOptions): string {
-  if (options.processes.length === 0) throw new Error("nginx config: no processes to proxy to");
-  for (const p of options.processes) {
-    if (!/^[A-Za-z0-9_-]+$/.test(p.prefix)) throw new Error(`nginx config: bad path prefix "${p.prefix}"`);
-    if (p.prefix === "metrics") throw new Error('nginx config: the prefix "metrics" is reserved');
-  }
+  checkProcesses("nginx", options.processes);
   return renderTemplate(readFileSync(NGINX_TEMPLATE, "utf8"), {
     processes: options.processes.map((p) => ({ address: p.address, prefix: p.prefix })),
     listen: options.listen,
@@ -86,5 +94,20 @@ export const EXAMPLE_SITE: NginxSiteOptions = {
     certificate: "/etc/letsencrypt/live/play.example.com/fullchain.pem",
     key: "/etc/letsencrypt/live/play.example.com/privkey.pem",
   },
+  httpRedirectListen: "80",
+};
+
+/**
+ * What deploy/docker/nginx.conf is rendered from: the three game containers of deploy/docker/compose.yaml,
+ * reached by their service names on the compose network, TLS with the certificate mounted at /etc/nginx/certs.
+ */
+export const COMPOSE_SITE: NginxSiteOptions = {
+  processes: [2567, 2568, 2569].map((port, i) => ({
+    address: `tickwire-${i + 1}:${port}`,
+    prefix: prefixForPort(port),
+  })),
+  listen: "443",
+  serverName: "_",
+  tls: { certificate: "/etc/nginx/certs/fullchain.pem", key: "/etc/nginx/certs/privkey.pem" },
   httpRedirectListen: "80",
 };

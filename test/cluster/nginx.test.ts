@@ -1,14 +1,18 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { request } from "node:https";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Health } from "../../server/http/health.ts";
-import type { RoomListing } from "../../shared/index.ts";
 import { startCluster, type Cluster, type ClusterMember } from "../../scripts/cluster/launcher.ts";
 import { createSelfSignedCertificate, type CertificateFiles } from "../../scripts/cluster/tls.ts";
 import { findExecutable } from "../../scripts/cluster/tools.ts";
-import { TlsPlayer } from "../helpers/tlsPlayer.ts";
+import {
+  getJson as getJsonFrom,
+  isAlive,
+  meetMoveAndChat,
+  postFrom as postFromVia,
+} from "../helpers/proxiedCluster.ts";
+import type { TlsPlayer } from "../helpers/tlsPlayer.ts";
 import { until } from "../helpers/until.ts";
 
 /**
@@ -79,50 +83,12 @@ describe.skipIf(skip)("nginx in front of two processes, TLS terminated (wss://)"
   });
 
   it("two players matchmaking through different processes' prefixes meet in one room over wss:// and see each other move and chat", async () => {
-    const [a, b] = cluster.processes as [ClusterMember, ClusterMember];
-    const alice = track(new TlsPlayer(`${cluster.url}/${a.prefix}`, "Alice", cert.certificate));
-    const aliceJoined = await alice.waitFor("joined");
-    const bob = track(new TlsPlayer(`${cluster.url}/${b.prefix}`, "Bob", cert.certificate));
-    const bobJoined = await bob.waitFor("joined");
-    expect(bobJoined.roomId).toBe(aliceJoined.roomId);
-
-    // Both play on the hosting process, through its own prefix, over TLS.
-    const listing = (await getJson<RoomListing[]>("/rooms")).find((r) => r.roomId === aliceJoined.roomId);
-    const host = cluster.processes.find((m) => m.processId === listing?.processId);
-    expect(host, "the room's host is one of the two processes").toBeDefined();
-    for (const joined of [aliceJoined, bobJoined]) {
-      expect(joined.url).toMatch(
-        new RegExp(
-          `^wss://127\\.0\\.0\\.1:${cluster.proxyPort}/${host!.prefix}/${host!.processId}/${joined.roomId}\\?`,
-        ),
-      );
-    }
-
-    // Bob watches Alice walk: her inputs and his patches cross nginx on the host's prefix.
-    const seen = await bob.waitFor("players", (e) => e.players.some((p) => p.sessionId === aliceJoined.sessionId));
-    const start = seen.players.find((p) => p.sessionId === aliceJoined.sessionId)!;
-    const dx = start.x > 800 ? -1 : 1;
-    alice.send({ do: "move", dx, dy: 0 });
-    await bob.waitFor("players", (e) =>
-      e.players.some((p) => p.sessionId === aliceJoined.sessionId && (p.x - start.x) * dx >= 10),
-    );
-    alice.send({ do: "halt" });
-    await alice.waitFor("players", (e) =>
-      e.players.some((p) => p.sessionId === bobJoined.sessionId && p.name === "Bob"),
-    );
-
-    alice.send({ do: "chat", text: "hello over wss from alice" });
-    bob.send({ do: "chat", text: "hello over wss from bob" });
-    await Promise.all([
-      bob.waitFor("chat", (e) => e.line.kind === "say" && e.line.text === "hello over wss from alice"),
-      alice.waitFor("chat", (e) => e.line.kind === "say" && e.line.text === "hello over wss from bob"),
-    ]);
+    const { host, bobJoined } = await meetMoveAndChat(cluster, cert.certificate, track);
 
     // nginx logs a WebSocket when it closes: by its path only, never the token the SDK puts in the query.
-    await Promise.all([alice.leave(), bob.leave()]);
     const accessLog = () => readFileSync(path.join(cluster.dir, "access.log"), "utf8");
     await until(
-      () => accessLog().includes(`/${host!.prefix}/${host!.processId}/${bobJoined.roomId} `),
+      () => accessLog().includes(`/${host.prefix}/${host.processId}/${bobJoined.roomId} `),
       5000,
       "the log line",
     );
@@ -167,38 +133,6 @@ function track(player: TlsPlayer): TlsPlayer {
   return player;
 }
 
-async function getJson<T>(p: string): Promise<T> {
-  const { status, body } = await cluster.get(p);
-  if (status !== 200) throw new Error(`GET ${p}: ${status} ${body}`);
-  return JSON.parse(body) as T;
-}
-
-/** POST an empty guest-token request through nginx from `localAddress`; resolves with the status. */
-function postFrom(localAddress: string, p: string, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${cluster.url}${p}`,
-      {
-        method: "POST",
-        localAddress,
-        ca: readFileSync(cert.certificate),
-        headers: { "content-type": "application/json", ...headers },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on("error", reject);
-    req.end("{}");
-  });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const getJson = <T>(p: string) => getJsonFrom<T>(cluster, p);
+const postFrom = (localAddress: string, p: string, headers: Record<string, string> = {}) =>
+  postFromVia(cluster, cert.certificate, localAddress, p, headers);
