@@ -184,6 +184,8 @@ export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
     },
     async close(reason = "shutdown") {
       lifecycle.beginShutdown(reason);
+      // Core's drain would tell the rooms only after a Redis write that waits for Redis (ServerLifecycle.tellRoomsNow).
+      if (cluster !== undefined && !cluster.health.up) lifecycle.tellRoomsNow();
       cluster?.health.stop();
       await server.gracefullyShutdown(false);
       await cluster?.liveness.stop();

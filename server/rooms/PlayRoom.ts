@@ -112,6 +112,9 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
   /** Sessions whose connection dropped and whose seat is held for reconnection. */
   private readonly dropped = new Set<string>();
   private meters: RoomMeters | undefined;
+  /** Leaves the lifecycle's list of rooms to tell at shutdown (ServerLifecycle.track). */
+  private untrack: (() => void) | undefined;
+  private toldShutdown = false;
   /** Payloads that failed validation, since the room was created (for logs and tests). */
   invalidPayloads = 0;
 
@@ -126,6 +129,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     this.patchRate = 1000 / (this.context.patchHz ?? TICK_HZ);
     this.setFixedTimestep((ctx) => this.step(ctx.dt), TICK_HZ);
     this.meters = RoomMeters.open(this.context.metrics, this.roomName);
+    this.untrack = this.context.lifecycle.track(this);
 
     // Any message type without a handler closes only its sender, with a short
     // reason: core's own fallback puts the whole type name into the close
@@ -188,8 +192,14 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     if (!this.dropped.delete(client.sessionId)) this.meters?.clientGone();
   }
 
-  /** Tell every client why the connection is about to close (4001), then let core disconnect them. */
+  /**
+   * Tell every client why the connection is about to close (4001), then let
+   * core disconnect them. Once: the lifecycle may call it before core's drain
+   * does (ServerLifecycle.tellRoomsNow).
+   */
   override onBeforeShutdown(): void {
+    if (this.toldShutdown) return;
+    this.toldShutdown = true;
     const notice = this.context.lifecycle.shutdownNotice ?? { reason: "shutdown", at: Date.now() };
     this.broadcast(ServerMessage.ServerShutdown, notice);
     dropUnclaimedSeats(this);
@@ -197,6 +207,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
   }
 
   override onDispose(): void {
+    this.untrack?.();
     this.meters?.roomDisposed();
   }
 

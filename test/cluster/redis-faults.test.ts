@@ -6,7 +6,7 @@ import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PROCESS_REGISTRY_KEY } from "../../colyseus/clusterRegistration.ts";
 import type { Health } from "../../server/http/health.ts";
-import { MoveInput, type RoomListing } from "../../shared/index.ts";
+import { MoveInput, ServerMessage, type RoomListing } from "../../shared/index.ts";
 import { guestClient, Inbox, untilPatched, type ArenaSdkRoom, type ServerAddress } from "../helpers/clients.ts";
 import { CLUSTER_SECRET, startClusterProcess, type ClusterProcess } from "../helpers/clusterProcess.ts";
 import { freePort, startRedisServer, type RedisServer } from "../helpers/redisServer.ts";
@@ -248,6 +248,44 @@ function spawnServer(env: Record<string, string>) {
   );
   return { child, logs, stderr: () => stderr, exited };
 }
+
+describe("SIGTERM while Redis is down", () => {
+  it("the players are still told (server:shutdown) and closed 4001 at once; the process exits 0 by SHUTDOWN_TIMEOUT_S", async () => {
+    const SHUTDOWN_TIMEOUT_S = 4;
+    const draining = await startClusterProcess(redis.url, { SHUTDOWN_TIMEOUT_S: String(SHUTDOWN_TIMEOUT_S) });
+    try {
+      const { client } = await guestClient(draining, "Ivy");
+      const room = (await client.create("arena", {})) as unknown as ArenaSdkRoom;
+      const inbox = new Inbox(room);
+      const leaves = new Promise<number>((resolve) => room.onLeave.once((code) => resolve(code)));
+      await room.waitForInitialState();
+      await redis.stop();
+      await untilValue(
+        () => health(draining),
+        (h) => h.redis === "down",
+        10_000,
+        "/health down",
+      );
+      const signalledAt = performance.now();
+      const signalledAtEpoch = Date.now();
+      draining.server.child.kill("SIGTERM");
+      // Core's drain starts with a Redis write that waits for Redis: without the lifecycle's own notice these two
+      // would only come at the deadline (a dropped socket, no message).
+      expect(await inbox.waitFor(ServerMessage.ServerShutdown, () => true, 3000)).toMatchObject({ reason: "SIGTERM" });
+      expect(await leaves).toBe(4001);
+      const toldMs = performance.now() - signalledAt;
+      const exit = await draining.server.exited;
+      expect(exit.code).toBe(0);
+      console.log(
+        `SIGTERM with Redis down: player told and closed 4001 after ${toldMs.toFixed(0)} ms, exit 0 after ` +
+          `${exit.at - signalledAtEpoch} ms (deadline ${SHUTDOWN_TIMEOUT_S} s)`,
+      );
+    } finally {
+      await draining.stop();
+      await redis.restart();
+    }
+  }, 40_000);
+});
 
 describe("a process started while Redis is down", () => {
   const children: Array<ReturnType<typeof spawnServer>> = [];
