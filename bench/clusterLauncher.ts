@@ -18,8 +18,10 @@ export async function startBenchCluster(processes: number, env: Record<string, s
     url: cluster.url,
     processes: cluster.processes.map((p) => ({ httpUrl: p.directUrl, publicAddress: p.publicAddress })),
     redisPort: Number(new URL(cluster.redisUrl).port),
-    async restart(index) {
+    async stopProcess(index) {
       await cluster.stopProcess(index, "SIGTERM");
+    },
+    async startProcess(index) {
       await cluster.startProcess(index);
     },
     stop: () => cluster.stop(),
