@@ -17,11 +17,13 @@ export interface ServerProcess {
 
 /**
  * Run a server entry point (`server/index.ts` or a test fixture) as a real
- * process, `node --import tsx <entry>`, on PORT=0, and resolve once it logged
- * the port it bound ("tickwire listening").
+ * process, `node --import tsx <entry>` (a built `.js` entry: plain `node
+ * <entry>`), on PORT=0, and resolve once it logged the port it bound
+ * ("tickwire listening").
  */
 export async function startServerProcess(entry: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+  const args = entry.endsWith(".js") ? [entry] : ["--import", "tsx", entry];
+  const child = spawn(process.execPath, args, {
     cwd: new URL("../..", import.meta.url).pathname,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
