@@ -1,10 +1,10 @@
 import {
   PLAYER_RADIUS,
   Player,
-  foldName,
   randomInt,
   seededRandom,
   snap,
+  nameKeys,
   uniqueName,
   type PlayerIdentity,
   type Random,
@@ -67,7 +67,7 @@ function displayName(identity: PlayerIdentity, present: Iterable<Player>): strin
   const taken = new Set<string>();
   for (const player of present) {
     if (player.id === identity.playerId) own = player.name;
-    else taken.add(foldName(player.name));
+    else for (const key of nameKeys(player.name)) taken.add(key);
   }
-  return own ?? uniqueName(identity.name, (folded) => taken.has(folded));
+  return own ?? uniqueName(identity.name, (key) => taken.has(key));
 }
