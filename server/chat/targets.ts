@@ -1,4 +1,5 @@
-import { ChatRejectReason, foldName, nameKeys, type ChatRejected, type Role } from "../../shared/index.ts";
+import { ChatRejectReason, foldName, type ChatRejected, type Role } from "../../shared/index.ts";
+import { nameKeys } from "../../shared/nameKeys.ts";
 
 export { foldName };
 

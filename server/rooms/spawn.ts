@@ -4,12 +4,11 @@ import {
   randomInt,
   seededRandom,
   snap,
-  nameKeys,
-  uniqueName,
   type PlayerIdentity,
   type Random,
   type WorldBounds,
 } from "../../shared/index.ts";
+import { nameKeys, uniqueName } from "../../shared/nameKeys.ts";
 
 /** 1/φ of a turn: the golden angle (≈ 222.5°), for spreading player colours. */
 const GOLDEN_TURN = (Math.sqrt(5) - 1) / 2;

@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  NAME_MAX_LENGTH,
-  generatedName,
-  nameKeys,
-  sameName,
-  sanitizeName,
-  seededRandom,
-  uniqueName,
-} from "../../shared/index.ts";
+import { NAME_MAX_LENGTH, generatedName, sanitizeName, seededRandom } from "../../shared/index.ts";
+import { nameKeys, sameName, uniqueName } from "../../shared/nameKeys.ts";
 
 describe("sanitizeName", () => {
   it.each([
