@@ -31,6 +31,14 @@ export const POSITION_MAX = 65535 / POSITION_SCALE;
 export const NAME_MAX_LENGTH = 16;
 /** Longest chat line, in characters (code points) after trimming. */
 export const CHAT_MAX_LENGTH = 280;
+/**
+ * Most stacking combining marks (nonspacing or enclosing) kept on one base
+ * character, in names and chat. Legitimate text needs at most 3: Vietnamese
+ * decomposed (e + dot below + circumflex: 2), Devanagari (nukta + vowel sign +
+ * anusvara: 3), Arabic harakat (shadda + fatha: 2), keycap emoji (U+FE0F +
+ * U+20E3: 2). "Zalgo" stacks tens of them to paint over the lines around.
+ */
+export const MAX_STACKED_MARKS = 3;
 /** Chat lines replayed to a joining client. */
 export const CHAT_HISTORY_SIZE = 50;
 /** Most lines in one "chat:since" answer (the client asks again for more). */

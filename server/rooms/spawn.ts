@@ -1,15 +1,14 @@
 import {
   PLAYER_RADIUS,
   Player,
-  foldName,
   randomInt,
   seededRandom,
   snap,
-  uniqueName,
   type PlayerIdentity,
   type Random,
   type WorldBounds,
 } from "../../shared/index.ts";
+import { nameKeys, uniqueName } from "../../shared/nameKeys.ts";
 
 /** 1/φ of a turn: the golden angle (≈ 222.5°), for spreading player colours. */
 const GOLDEN_TURN = (Math.sqrt(5) - 1) / 2;
@@ -67,7 +66,7 @@ function displayName(identity: PlayerIdentity, present: Iterable<Player>): strin
   const taken = new Set<string>();
   for (const player of present) {
     if (player.id === identity.playerId) own = player.name;
-    else taken.add(foldName(player.name));
+    else for (const key of nameKeys(player.name)) taken.add(key);
   }
-  return own ?? uniqueName(identity.name, (folded) => taken.has(folded));
+  return own ?? uniqueName(identity.name, (key) => taken.has(key));
 }

@@ -35,6 +35,23 @@ describe("resolveTarget", () => {
     });
   });
 
+  it("matches look-alikes (UTS #39 skeletons) and prefers the exact spelling", () => {
+    const lookAlikes: Candidate[] = [
+      { sessionId: "s1", playerId: "p_alice", name: "Alice", role: "player" },
+      { sessionId: "s2", playerId: "p_mod", name: "Mod", role: "moderator" },
+      // A muted troll who left with a look-alike of Alice's name.
+      { playerId: "p_troll", name: "\u0410lice", role: "player" },
+    ];
+    expect(resolveTarget("M\u043Ed", lookAlikes)).toMatchObject({ ok: true, target: { playerId: "p_mod" } });
+    expect(resolveTarget("\uFF2D\uFF4F\uFF44", lookAlikes)).toMatchObject({ ok: true, target: { playerId: "p_mod" } });
+    expect(resolveTarget("alice", lookAlikes)).toMatchObject({ ok: true, target: { playerId: "p_alice" } });
+    expect(resolveTarget("\u0410LICE", lookAlikes)).toMatchObject({ ok: true, target: { playerId: "p_troll" } });
+    expect(resolveTarget("Al\u0456ce", lookAlikes)).toEqual({
+      ok: false,
+      rejection: { reason: "ambiguous_name", name: "Al\u0456ce", matches: 2 },
+    });
+  });
+
   it("finds a candidate who has no session (left the room)", () => {
     expect(resolveTarget("gone", roster)).toMatchObject({ ok: true, target: { playerId: "p_gone", sessionIds: [] } });
   });
