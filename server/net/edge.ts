@@ -13,7 +13,7 @@ import type { FramePolicy } from "./framePolicy.ts";
 import { createHttpAdmission, type HttpAdmission } from "./httpAdmission.ts";
 import { andThen, type MaybePromise } from "./maybePromise.ts";
 import { createOriginPolicy, type OriginPolicy } from "./originPolicy.ts";
-import { seatPath } from "./seatPath.ts";
+import { upgradeTarget } from "./upgradeTarget.ts";
 import { TokenBuckets } from "./rateLimits.ts";
 import {
   localRequestBudget,
@@ -70,7 +70,7 @@ export interface SharedLimitsHealth {
 
 /** What the upgrade admission reads of a WebSocket upgrade request (no socket: its peer address only). */
 export interface UpgradeRequest {
-  /** The request target (path and query); only its shape is judged (seatPath.ts), never logged. */
+  /** The request target (path and query); only its shape is judged (upgradeTarget.ts), never logged. */
   url: string | undefined;
   origin: string | undefined;
   host: string | undefined;
@@ -157,7 +157,7 @@ export function createEdge(options: EdgeOptions): Edge {
       return andThen(limits.budget.take(ip), (budget: BudgetVerdict) => {
         if (!budget.ok) return refuse(429, "too many requests", "rate_limited");
         // After the budget, so probing paths costs like any upgrade; the path itself is not logged.
-        if (seatPath(url) === undefined) return refuse(404, "not found", "not_a_room");
+        if (upgradeTarget(url) === undefined) return refuse(404, "not found", "not_a_room");
         return andThen(limits.connections(ip), (release: ConnectionSlot): UpgradeVerdict => {
           if (release === undefined) return refuse(429, "too many connections", "too_many_connections");
           return { accept: true, release };

@@ -1,13 +1,14 @@
 import { connect } from "node:net";
-import { matchMaker } from "@colyseus/core";
+import { matchMaker, Protocol } from "@colyseus/core";
 import { describe, expect } from "vitest";
 import { WebSocket } from "ws";
 import { attackerIp, fromIp, hostileCase, useHostileArena, type HostileArena, type LogLine } from "./harness.ts";
 
 /**
  * WebSocket upgrades to paths that name no room seat. The SDK only ever
- * connects to `/<processId>/<roomId>?sessionId=…`; everything else is
- * refused at the upgrade with a bare 404 (server/net/seatPath.ts), so no
+ * connects to `/<processId>/<roomId>?sessionId=…` and, for
+ * `Client#getLatency()`, to `/`; everything else is refused at the upgrade
+ * with a bare 404 (server/net/upgradeTarget.ts), so no
  * WebSocket exists, nothing reaches Colyseus' room lookup, and nothing is
  * logged above debug. A well-formed path that names no live seat gets
  * Colyseus' own typed answer (error 4212, close 4002), without a log line
@@ -79,7 +80,6 @@ async function faultsDuring(arena: HostileArena, body: () => Promise<void>): Pro
 
 /** `{pid}` is this process' id and `{room}` the arena's room id, filled in when the case runs. */
 const REFUSED_PATHS: Array<[string, string]> = [
-  ["the root", "/"],
   ["one segment", "/x"],
   ["three segments", "/a/b/c"],
   ["three segments with a sessionId", "/a/b/c?sessionId=abc"],
@@ -115,6 +115,20 @@ describe("WebSocket paths that name no room seat", () => {
       },
     );
   }
+
+  hostileCase(
+    get,
+    "an upgrade to / (the SDK's latency check), sending a frame",
+    "a one-byte PING back, then close 1000 with no reason; nothing logged above debug",
+    async (arena) => {
+      let outcome: Outcome | undefined;
+      const faults = await faultsDuring(arena, async () => {
+        outcome = await probe(arena, "/");
+      });
+      expect(faults).toEqual([]);
+      expect(outcome).toEqual({ kind: "closed", code: 1000, reason: "", frames: [String.fromCharCode(Protocol.PING)] });
+    },
+  );
 
   hostileCase(
     get,

@@ -1,13 +1,13 @@
 import { matchMaker, Protocol } from "@colyseus/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { seatPath } from "../../server/net/seatPath.ts";
+import { upgradeTarget } from "../../server/net/upgradeTarget.ts";
 import { startMiniServer, type MiniServer } from "./miniServer.ts";
 
 /**
  * Pins for what colyseus/transport.ts says of WebSocketTransport#onConnection
  * and matchMaker.getLocalRoomById, against a bare Colyseus server (no
- * Tickwire edge in front): the behaviours server/net/seatPath.ts refuses at
+ * Tickwire edge in front): the behaviours server/net/upgradeTarget.ts refuses at
  * the upgrade. Through the whole app: test/hostile/paths.test.ts.
  */
 let mini: MiniServer;
@@ -29,11 +29,11 @@ async function open(path: string): Promise<{ ws: WebSocket; first: Promise<Buffe
 }
 
 describe("matchMaker.getLocalRoomById reads a plain object", () => {
-  it("finds Object.prototype's members under their names, which seatPath refuses", () => {
+  it("finds Object.prototype's members under their names, which upgradeTarget refuses", () => {
     expect(matchMaker.getLocalRoomById("no-such-room")).toBeUndefined();
     for (const name of ["constructor", "toString", "hasOwnProperty"]) {
       expect(typeof matchMaker.getLocalRoomById(name), name).toBe("function");
-      expect(seatPath(`/p/${name}?sessionId=s`), name).toBeUndefined();
+      expect(upgradeTarget(`/p/${name}?sessionId=s`), name).toBeUndefined();
     }
   });
 });

@@ -1,12 +1,18 @@
 /**
- * Which WebSocket upgrade targets can name a room seat: the shape the SDK
- * connects to, `/<processId>/<roomId>?sessionId=<sessionId>` (plus its own
- * query parameters: `reconnectionToken`, `skipHandshake`, `_authToken`).
+ * Which WebSocket upgrade targets the server serves: the two the SDK
+ * connects to.
+ *
+ * - a room seat, `/<processId>/<roomId>?sessionId=<sessionId>` (plus the
+ *   SDK's other query parameters: `reconnectionToken`, `skipHandshake`,
+ *   `_authToken`);
+ * - the latency check of `Client#getLatency()`: the root, `/`, with no
+ *   sessionId. Colyseus answers each frame there with a PING and closes with
+ *   1000 after a second; nothing is logged and nothing told. Kept because it
+ *   is a documented SDK call (`Client.selectByLatency` picks a region with it).
  *
  * Anything else is refused at the upgrade (404, before a WebSocket exists),
- * because Colyseus' transport does not: a path without a room id and a
- * session id becomes a one-second "latency check" socket answering every
- * frame; any other path is looked up as a room and answered with a
+ * because Colyseus' transport does not refuse it: any other path is looked
+ * up as a room and answered with a
  * Colyseus error frame; and a room id that is a member name of
  * `Object.prototype` (`/x/constructor`, `/x/toString`) is *found* in the
  * matchmaker's plain-object room table, so core calls a method that does not
@@ -27,25 +33,29 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const SEAT_PATH = /^\/([A-Za-z0-9_-]{1,64})\/([A-Za-z0-9_-]{1,64})$/;
 
 export interface SeatPath {
+  kind: "seat";
   processId: string;
   roomId: string;
   sessionId: string;
 }
 
-/** The seat a target names, or undefined if it cannot name one. */
-export function seatPath(target: string | undefined): SeatPath | undefined {
+export type UpgradeTarget = SeatPath | { kind: "latency_check" };
+
+/** What a WebSocket upgrade's target names, or undefined if it is neither a room seat nor the latency check. */
+export function upgradeTarget(target: string | undefined): UpgradeTarget | undefined {
   let url: URL;
   try {
     url = new URL(`ws://server${target ?? "/"}`);
   } catch {
     return undefined;
   }
-  const match = SEAT_PATH.exec(url.pathname);
   const sessionId = url.searchParams.get("sessionId");
+  if (url.pathname === "/" && sessionId === null) return { kind: "latency_check" };
+  const match = SEAT_PATH.exec(url.pathname);
   if (match === null || sessionId === null || !ID.test(sessionId)) return undefined;
   const [, processId = "", roomId = ""] = match;
   if ([processId, roomId, sessionId].some(inheritedName)) return undefined;
-  return { processId, roomId, sessionId };
+  return { kind: "seat", processId, roomId, sessionId };
 }
 
 /** `constructor`, `__proto__`, `toString`…: a lookup in a plain object finds something under these. */

@@ -1,23 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { seatPath } from "../../server/net/seatPath.ts";
+import { upgradeTarget } from "../../server/net/upgradeTarget.ts";
 
-describe("seatPath: which upgrade targets can name a room seat", () => {
+describe("upgradeTarget: which upgrade targets name a room seat or the latency check", () => {
   it("reads the SDK's `/<processId>/<roomId>?sessionId=…` with its other query parameters", () => {
-    expect(seatPath("/AbC_1-xyz/room_42?sessionId=s-1_X")).toEqual({
+    expect(upgradeTarget("/AbC_1-xyz/room_42?sessionId=s-1_X")).toEqual({
+      kind: "seat",
       processId: "AbC_1-xyz",
       roomId: "room_42",
       sessionId: "s-1_X",
     });
-    expect(seatPath("/p/r?sessionId=s&reconnectionToken=t&skipHandshake=1&_authToken=a.b.c")).toMatchObject({
+    expect(upgradeTarget("/p/r?sessionId=s&reconnectionToken=t&skipHandshake=1&_authToken=a.b.c")).toMatchObject({
       roomId: "r",
     });
     // Dot segments are resolved as the transport's own URL parse resolves them.
-    expect(seatPath("/x/../p/r?sessionId=s")).toMatchObject({ processId: "p", roomId: "r" });
+    expect(upgradeTarget("/x/../p/r?sessionId=s")).toMatchObject({ processId: "p", roomId: "r" });
+  });
+
+  it("serves the SDK's latency check: the root without a sessionId", () => {
+    expect(upgradeTarget("/")).toEqual({ kind: "latency_check" });
+    expect(upgradeTarget(undefined)).toEqual({ kind: "latency_check" });
+    expect(upgradeTarget("/?sessionId=s")).toBeUndefined();
   });
 
   it.each([
-    ["the root", "/"],
-    ["no target", undefined],
     ["one segment", "/x?sessionId=s"],
     ["three segments", "/a/b/c?sessionId=s"],
     ["a trailing slash", "/p/r/?sessionId=s"],
@@ -34,6 +39,6 @@ describe("seatPath: which upgrade targets can name a room seat", () => {
     ["__proto__ as process", "/__proto__/r?sessionId=s"],
     ["hasOwnProperty as session", "/p/r?sessionId=hasOwnProperty"],
   ])("refuses %s", (_what, target) => {
-    expect(seatPath(target)).toBeUndefined();
+    expect(upgradeTarget(target)).toBeUndefined();
   });
 });
