@@ -1,8 +1,10 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import { NOT_FOUND_BODY } from "../server/http/plainAnswers.ts";
 import type { HttpAdmission, HttpRefusalResponse } from "../server/net/httpAdmission.ts";
+import { routedPath } from "../server/net/requestPath.ts";
 
 /**
- * Mirrors: @colyseus/core@0.18.17 src/router/index.ts (bindRouterToTransport: `server.prependListener("request", …)`)
+ * Mirrors: @colyseus/core@0.18.17 src/router/index.ts (bindRouterToTransport: `server.prependListener("request", …)`, the `/__healthcheck` endpoint it adds)
  * Mirrors: @colyseus/ws-transport@0.18.4 src/WebSocketTransport.ts (the `server` option is the http.Server it listens on)
  *
  * The HTTP server the WebSocket transport listens on, with the admission
@@ -22,6 +24,21 @@ import type { HttpAdmission, HttpRefusalResponse } from "../server/net/httpAdmis
 export const HEADERS_TIMEOUT_MS = 10_000;
 export const REQUEST_TIMEOUT_MS = 30_000;
 
+/**
+ * Routes Colyseus' router adds on its own (bindRouterToTransport) that name
+ * the framework: `GET /__healthcheck` answers "OK" on every Colyseus server.
+ * Answered 404 here like any unknown route; the load balancer checks
+ * `/health` (deploy/haproxy). Matched as the routers read paths
+ * (requestPath.ts), so `/__HealthCheck` or `//__healthcheck` are hidden too.
+ */
+export const COLYSEUS_BUILTIN_ROUTES: readonly string[] = ["/__healthcheck"];
+
+const NOT_FOUND: Answer = {
+  status: 404,
+  headers: { "content-type": "application/json", "content-length": Buffer.byteLength(NOT_FOUND_BODY) },
+  body: NOT_FOUND_BODY,
+};
+
 export function createGatedHttpServer(admit: HttpAdmission): http.Server {
   const server = http.createServer();
   server.headersTimeout = HEADERS_TIMEOUT_MS;
@@ -31,6 +48,10 @@ export function createGatedHttpServer(admit: HttpAdmission): http.Server {
     if (event !== "request") return emit(event, ...args);
     const req = args[0] as IncomingMessage;
     const res = args[1] as ServerResponse;
+    if (COLYSEUS_BUILTIN_ROUTES.includes(routedPath(req.url))) {
+      answer(res, NOT_FOUND);
+      return true;
+    }
     const verdict = admit({
       method: req.method,
       url: req.url,

@@ -9,7 +9,8 @@ import { guardSlowConsumer } from "./sendGuard.ts";
 import { wsErrorRefusal } from "./wsErrors.ts";
 
 /**
- * Mirrors: @colyseus/ws-transport@0.18.4 src/WebSocketTransport.ts (constructor options, `wss` 'connection', onConnection's `/<processId>/<roomId>` path)
+ * Mirrors: @colyseus/ws-transport@0.18.4 src/WebSocketTransport.ts (constructor options, `wss` 'connection', onConnection's `/<processId>/<roomId>` path, its latency-check socket when neither a room id nor a sessionId is given)
+ * Mirrors: @colyseus/core@0.18.17 src/MatchMaker.ts (getLocalRoomById reads a plain object, so `constructor` finds a function), src/Transport.ts (connectClientToRoom calls room.hasReservedSeat on what it found)
  * Mirrors: ws@8.23.0 lib/websocket-server.js (verifyClient and its async two-argument form, maxPayload, maxFragments, maxBufferedChunks; 'error' before a protocol-violation close)
  */
 
@@ -39,7 +40,9 @@ type VerifyDone = (accept: boolean, code?: number, message?: string) => void;
  *   detected within (heartbeatMaxMissed + 1) × heartbeatIntervalMs.
  * - upgrade admission (`verifyClient`, which `ws` calls with the raw request
  *   and so the socket's peer address): the edge's verdict (shutdown,
- *   Origin, per-IP request budget, per-IP concurrent connections).
+ *   Origin, per-IP request budget, a path naming a room seat, per-IP
+ *   concurrent connections). Refused there, a path that names no seat never
+ *   reaches onConnection (which would look it up in the matchmaker).
  * - per connection: the frame tap applying the frame admission (rate, frame
  *   policy, dispatch firewall), and the slow-consumer cap.
  */
@@ -59,6 +62,7 @@ export class GuardedTransport extends WebSocketTransport {
         done(true);
       };
       const verdict = edge.admitUpgrade({
+        url: req.url,
         origin,
         host: req.headers.host,
         remoteAddress: req.socket.remoteAddress,

@@ -14,6 +14,7 @@ import { mountClient } from "./http/client.ts";
 import { mountDebug } from "./http/debug.ts";
 import { mountHealth } from "./http/health.ts";
 import { mountMetrics } from "./http/metrics.ts";
+import { hideFramework, mountPlainFallbacks } from "./http/plainAnswers.ts";
 import { mountRoomList } from "./http/rooms.ts";
 import { ServerLifecycle } from "./lifecycle/ServerLifecycle.ts";
 import { colyseusLogger, createLogger, type Logger } from "./logger.ts";
@@ -118,12 +119,14 @@ function buildServer(
     transport,
     ...clusterOptions(config, cluster, logger),
     express: async (app) => {
+      hideFramework(app);
       mountHealth(app, startedAt, cluster?.health);
       mountMetrics(app, metrics.registry, config.metricsToken);
       mountGuestAuth(app, tokens, logger);
       mountRoomList(app, cluster?.health);
       if (config.debugEndpoints) mountDebug(app);
       onClose.push(await mountClient(app, config.client, logger));
+      mountPlainFallbacks(app, logger);
     },
     greet: false,
     // Colyseus' own messages go through the same structured logger, not the

@@ -57,6 +57,8 @@ export function createMetrics(): Metrics {
   const registry = new Registry();
   // process_cpu_seconds_total, process_resident_memory_bytes, heap, GC, handles...
   collectDefaultMetrics({ register: registry });
+  // Not the runtime's version string: an open /metrics (METRICS_TOKEN unset) would hand it to anyone.
+  registry.removeSingleMetric("nodejs_version_info");
 
   let bytesSentPending = 0;
   new Counter({

@@ -13,6 +13,7 @@ import type { FramePolicy } from "./framePolicy.ts";
 import { createHttpAdmission, type HttpAdmission } from "./httpAdmission.ts";
 import { andThen, type MaybePromise } from "./maybePromise.ts";
 import { createOriginPolicy, type OriginPolicy } from "./originPolicy.ts";
+import { upgradeTarget } from "./upgradeTarget.ts";
 import { TokenBuckets } from "./rateLimits.ts";
 import {
   localRequestBudget,
@@ -69,6 +70,8 @@ export interface SharedLimitsHealth {
 
 /** What the upgrade admission reads of a WebSocket upgrade request (no socket: its peer address only). */
 export interface UpgradeRequest {
+  /** The request target (path and query); only its shape is judged (upgradeTarget.ts), never logged. */
+  url: string | undefined;
   origin: string | undefined;
   host: string | undefined;
   remoteAddress: string | undefined;
@@ -102,7 +105,7 @@ export interface Edge {
   readonly requests: TokenBuckets;
   /** The gate in front of /matchmake and /auth. */
   readonly http: HttpAdmission;
-  /** Shutdown, Origin, per-IP budget, per-IP concurrent connections, in that order. */
+  /** Shutdown, Origin, per-IP budget, a path that names a room seat, per-IP concurrent connections, in that order. */
   admitUpgrade(request: UpgradeRequest): MaybePromise<UpgradeVerdict>;
   /** The frame admission of one new connection (rate, frame policy, dispatch firewall). */
   frames(roomId: string | undefined): FrameAdmission;
@@ -142,7 +145,7 @@ export function createEdge(options: EdgeOptions): Edge {
     connections,
     requests,
     http,
-    admitUpgrade({ origin, host, remoteAddress, forwardedFor }) {
+    admitUpgrade({ url, origin, host, remoteAddress, forwardedFor }) {
       const ip = limitKey(clientIp(remoteAddress, forwardedFor));
       const refuse = (status: number, reason: string, label: UpgradeRefusalReason): UpgradeVerdict => {
         countRefusal({ type: "upgrade", reason: label });
@@ -153,6 +156,8 @@ export function createEdge(options: EdgeOptions): Edge {
       if (!origins.allows(origin, host)) return refuse(403, "origin not allowed", "origin_forbidden");
       return andThen(limits.budget.take(ip), (budget: BudgetVerdict) => {
         if (!budget.ok) return refuse(429, "too many requests", "rate_limited");
+        // After the budget, so probing paths costs like any upgrade; the path itself is not logged.
+        if (upgradeTarget(url) === undefined) return refuse(404, "not found", "not_a_room");
         return andThen(limits.connections(ip), (release: ConnectionSlot): UpgradeVerdict => {
           if (release === undefined) return refuse(429, "too many connections", "too_many_connections");
           return { accept: true, release };

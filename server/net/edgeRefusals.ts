@@ -39,7 +39,8 @@ export type FrameRefusalReason =
   | "other";
 
 /** A WebSocket upgrade refused before any frame (colyseus/transport.ts verifyClient). */
-export type UpgradeRefusalReason = "shutting_down" | "origin_forbidden" | "rate_limited" | "too_many_connections";
+export type UpgradeRefusalReason =
+  "shutting_down" | "origin_forbidden" | "rate_limited" | "not_a_room" | "too_many_connections";
 
 /** The reason label of a frame guard event (each one drops a frame or closes its connection). */
 export function frameRefusal(event: FrameEvent): FrameRefusalReason {

@@ -33,7 +33,7 @@ describe("deploy/haproxy/tickwire.cfg", () => {
       expect(shipped).toContain(`server p${port} 127.0.0.1:${port} check inter 1s fall 2 rise 1`);
     }
     for (const line of [
-      "option httpchk GET /__healthcheck",
+      "option httpchk GET /health",
       "timeout tunnel 1h",
       "option forwardfor",
       "option redispatch 1",

@@ -260,7 +260,8 @@ describe("upgrade admission (createEdge: plain values in, a verdict out)", () =>
     });
     return { edge, refusals };
   };
-  const request = (origin: string | undefined) => ({
+  const request = (origin: string | undefined, url = "/p1/r1?sessionId=s1") => ({
+    url,
     origin,
     host: "play.example",
     remoteAddress: "203.0.113.7",
@@ -302,5 +303,18 @@ describe("upgrade admission (createEdge: plain values in, a verdict out)", () =>
     if (!first.accept) throw new Error("the first upgrade was refused");
     first.release();
     expect((await cap.edge.admitUpgrade(request(undefined))).accept).toBe(true);
+  });
+
+  it("refuses a path that names no room seat with 404, after the budget, before taking a connection slot", async () => {
+    const { edge, refusals } = edgeWith({ maxConnectionsPerIp: 1, httpBurst: 2 });
+    expect(await edge.admitUpgrade(request(undefined, "/x/constructor?sessionId=s1"))).toEqual({
+      accept: false,
+      status: 404,
+      reason: "not found",
+    });
+    expect(refusals).toEqual([{ type: "upgrade", reason: "not_a_room" }]);
+    // It paid its token, and left the one connection slot free.
+    expect((await edge.admitUpgrade(request(undefined))).accept).toBe(true);
+    expect(await edge.admitUpgrade(request(undefined))).toMatchObject({ status: 429, reason: "too many requests" });
   });
 });

@@ -68,12 +68,29 @@ describe("httpServerGate: Colyseus' router answers on the http.Server's 'request
     // Prepended: it would run before the router's own (prepended at listen) listener.
     gated.prependListener("request", listener);
     try {
-      await call("GET", "/__healthcheck");
+      await call("GET", "/");
       expect(listened).toBe(1);
       refuseNext = true;
       const answer = await matchmake();
       expect(answer).toMatchObject({ status: 403, body: '{"error":"gate"}' });
       expect(listened).toBe(1);
+    } finally {
+      gated.removeListener("request", listener);
+    }
+  });
+});
+
+describe("httpServerGate: Colyseus' built-in /__healthcheck (router/index.ts bindRouterToTransport) is hidden", () => {
+  it("answers 404 not_found itself, in every spelling the routers accept; no listener sees it", async () => {
+    let listened = 0;
+    const listener = () => listened++;
+    gated.prependListener("request", listener);
+    try {
+      for (const path of ["/__healthcheck", "/__HealthCheck", "//__healthcheck", "/__healthcheck?x=1"]) {
+        const answer = await call("GET", path);
+        expect(answer, path).toMatchObject({ status: 404, body: '{"error":"not_found"}' });
+      }
+      expect(listened).toBe(0);
     } finally {
       gated.removeListener("request", listener);
     }
