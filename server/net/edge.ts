@@ -105,7 +105,7 @@ export interface Edge {
   readonly http: HttpAdmission;
   /** This process' open non-WebSocket connections per peer address (httpConnections.ts). */
   readonly httpConnections: ConnectionLimits;
-  /** A new TCP connection, before any byte is read: within MAX_HTTP_CONNECTIONS_PER_IP, or refused. */
+  /** A new TCP connection, before any byte is read: within MAX_HTTP_SOCKETS_PER_IP, or refused. */
   admitHttpConnection: HttpConnectionAdmission;
   /** Shutdown, Origin, per-IP budget, per-IP concurrent connections, in that order. */
   admitUpgrade(request: UpgradeRequest): MaybePromise<UpgradeVerdict>;
@@ -127,7 +127,7 @@ export function createEdge(options: EdgeOptions): Edge {
   const connections = new ConnectionLimits(settings.maxConnectionsPerIp);
   const requests = new TokenBuckets({ ratePerSecond: settings.httpRatePerMinute / 60, burst: settings.httpBurst });
   const limits = admissionLimits(options, requests, connections);
-  const httpConnections = new ConnectionLimits(settings.maxHttpConnectionsPerIp);
+  const httpConnections = new ConnectionLimits(settings.maxHttpSocketsPerIp);
   const admitConnection = createHttpConnectionAdmission(httpConnections, createProxyTrust(settings.trustedProxies));
   const http = createHttpAdmission({
     origins,

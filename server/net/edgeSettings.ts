@@ -31,7 +31,7 @@ export interface EdgeSettings {
    * Counted from accept, before any header is read, so by the socket's peer
    * address; trusted proxies are exempt (server/net/httpConnections.ts).
    */
-  maxHttpConnectionsPerIp: number;
+  maxHttpSocketsPerIp: number;
   /** Longest a connection may take to send a complete request head (or any byte at all) before it is closed. */
   headersTimeoutMs: number;
   /** Token bucket per client IP for /matchmake, /auth and WebSocket upgrades. */

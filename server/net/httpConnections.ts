@@ -3,7 +3,7 @@ import type { ConnectionLimits } from "./connectionLimits.ts";
 
 /**
  * Admission of a new TCP connection to the HTTP server, before a byte of it
- * is read: at most `maxHttpConnectionsPerIp` connections per peer address
+ * is read: at most `maxHttpSocketsPerIp` connections per peer address
  * (IPv6: per /64) that are not WebSockets yet. A slow-request client (a head
  * trickled a byte at a time, or nothing at all) holds its socket until the
  * header timeout; without this cap one address could hold any number of

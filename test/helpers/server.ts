@@ -21,7 +21,7 @@ export type TestServerOptions = ConfigOverrides & { deps?: AppDeps };
  */
 const UNLIMITED_PER_IP = {
   maxConnectionsPerIp: 100_000,
-  maxHttpConnectionsPerIp: 100_000,
+  maxHttpSocketsPerIp: 100_000,
   httpBurst: 1_000_000,
   httpRatePerMinute: 60_000_000,
 };

@@ -21,7 +21,7 @@ const HEADERS_TIMEOUT_MS = 1000;
 const CAP = 8;
 /** Slack for a loaded, shared machine: the bound itself is the timeout plus Node's check interval (100 ms here). */
 const MARGIN_MS = 1200;
-const get = useHostileArena({ net: { headersTimeoutMs: HEADERS_TIMEOUT_MS, maxHttpConnectionsPerIp: CAP } });
+const get = useHostileArena({ net: { headersTimeoutMs: HEADERS_TIMEOUT_MS, maxHttpSocketsPerIp: CAP } });
 
 interface Raw {
   socket: Socket;
