@@ -1,6 +1,8 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import { NOT_FOUND_BODY } from "../server/http/plainAnswers.ts";
 import type { HttpAdmission, HttpRefusalResponse } from "../server/net/httpAdmission.ts";
+import type { HttpConnectionAdmission } from "../server/net/httpConnections.ts";
 import { routedPath } from "../server/net/requestPath.ts";
 
 /**
@@ -14,15 +16,28 @@ import { routedPath } from "../server/net/requestPath.ts";
  * router, in a 'request' listener it prepends at listen time ahead of
  * express (core router/index.ts bindRouterToTransport), so a middleware
  * never sees those requests. Intercepting the server's 'request' emission
- * runs before every listener, whenever it was added.
+ * runs before every listener, whenever it was added. The same interception
+ * sees each accepted TCP socket ('connection') before Node gives it a parser,
+ * so a connection over the per-IP cap costs nothing but its accept.
+ *
+ * Slow requests (Node's documented http.Server options, pinned in
+ * test/wall/http.test.ts): `headersTimeout` bounds the time from the first
+ * byte of a request head (and, for a connection's first request, from
+ * accept: a socket that sends nothing expires too) to its end, trickled
+ * bytes or not; but Node only checks it every `connectionsCheckingInterval`,
+ * 30 s by default, so a 10 s timeout closed sockets after 10 to 40 s. The
+ * check walks only the connections in the middle of a request head or body,
+ * in C++: running it every tenth of the timeout (at most every second)
+ * keeps the bound within 10 % of the setting for no measurable cost, and,
+ * unlike a timer per socket from 'connection', also covers every later
+ * request of a keep-alive connection. Between requests, an idle keep-alive
+ * connection is closed after Node's `keepAliveTimeout` (5 s).
  */
 
-/**
- * Slow-request bounds (Node's defaults are 60 s for headers and 300 s for a
- * whole request): a client trickling bytes holds a socket for at most this.
- */
-export const HEADERS_TIMEOUT_MS = 10_000;
+/** The whole-request bound (Node's default is 300 s); Node requires it to be at least `headersTimeout`. */
 export const REQUEST_TIMEOUT_MS = 30_000;
+/** Node's default header timeout is 60 s: the server's own default is EdgeSettings' (10 s). */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 
 /**
  * Routes Colyseus' router adds on its own (bindRouterToTransport) that name
@@ -39,12 +54,50 @@ const NOT_FOUND: Answer = {
   body: NOT_FOUND_BODY,
 };
 
-export function createGatedHttpServer(admit: HttpAdmission): http.Server {
-  const server = http.createServer();
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
+export interface HttpServerLimits {
+  /** Request head deadline (EdgeSettings.headersTimeoutMs, at most REQUEST_TIMEOUT_MS). */
+  headersTimeoutMs: number;
+  /** Each accepted socket, before any byte is read; refused ones are destroyed at once. */
+  admitConnection: HttpConnectionAdmission;
+}
+
+const ADMIT_ALL: HttpConnectionAdmission = () => ({ admitted: true, release: () => undefined });
+
+/** How often Node looks for expired request heads: a tenth of the timeout, between 50 ms and 1 s. */
+export function connectionsCheckingIntervalFor(headersTimeoutMs: number): number {
+  return Math.min(1000, Math.max(50, Math.round(headersTimeoutMs / 10)));
+}
+
+export function createGatedHttpServer(
+  admit: HttpAdmission,
+  { headersTimeoutMs = DEFAULT_HEADERS_TIMEOUT_MS, admitConnection = ADMIT_ALL }: Partial<HttpServerLimits> = {},
+): http.Server {
+  const server = http.createServer({
+    connectionsCheckingInterval: connectionsCheckingIntervalFor(headersTimeoutMs),
+    headersTimeout: headersTimeoutMs,
+    requestTimeout: Math.max(REQUEST_TIMEOUT_MS, headersTimeoutMs),
+  });
+  // The slot each admitted socket holds until it becomes a WebSocket or closes.
+  const slots = new WeakMap<Socket, () => void>();
   const emit = server.emit.bind(server) as (event: string | symbol, ...args: unknown[]) => boolean;
   const gatedEmit = (event: string | symbol, ...args: unknown[]): boolean => {
+    if (event === "connection") {
+      const socket = args[0] as Socket;
+      const verdict = admitConnection(socket.remoteAddress);
+      if (!verdict.admitted) {
+        socket.destroy();
+        return true;
+      }
+      slots.set(socket, verdict.release);
+      socket.once("close", verdict.release);
+      return emit(event, ...args);
+    }
+    if (event === "upgrade") {
+      // The head is complete and `ws` takes the socket over: from here the
+      // WebSocket cap (or ws' refusal, which destroys it) applies.
+      slots.get((args[0] as IncomingMessage).socket)?.();
+      return emit(event, ...args);
+    }
     if (event !== "request") return emit(event, ...args);
     const req = args[0] as IncomingMessage;
     const res = args[1] as ServerResponse;

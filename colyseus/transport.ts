@@ -74,7 +74,10 @@ export class GuardedTransport extends WebSocketTransport {
     };
 
     super({
-      server: createGatedHttpServer(edge.http),
+      server: createGatedHttpServer(edge.http, {
+        headersTimeoutMs: settings.headersTimeoutMs,
+        admitConnection: (peerAddress) => edge.admitHttpConnection(peerAddress),
+      }),
       maxPayload: settings.maxPayloadBytes,
       maxFragments: settings.maxFragments,
       maxBufferedChunks: MAX_BUFFERED_CHUNKS,

@@ -62,6 +62,9 @@ const EnvSchema = z.object({
   MAX_BUFFERED_BYTES: int(16 * 1024, 64 * 1024 * 1024).default(1024 * 1024),
   MAX_MESSAGES_PER_S: int(1, 10_000).default(120),
   MAX_CONNECTIONS_PER_IP: int(1, 100_000).default(32),
+  MAX_HTTP_SOCKETS_PER_IP: int(1, 100_000).default(64),
+  // At most the fixed 30 s whole-request timeout, which Node requires to be the larger.
+  HTTP_HEADERS_TIMEOUT_MS: int(100, 30_000).default(10_000),
   HTTP_RATE_PER_MIN: int(1, 1_000_000).default(120),
   HTTP_BURST: int(1, 1_000_000).default(60),
   MATCHMAKE_MAX_BODY_BYTES: int(2, 1024 * 1024).default(4096),
@@ -189,6 +192,8 @@ export function parseConfig(
       maxMessagesPerSecond: e.MAX_MESSAGES_PER_S,
       maxBufferedBytes: e.MAX_BUFFERED_BYTES,
       maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
+      maxHttpSocketsPerIp: e.MAX_HTTP_SOCKETS_PER_IP,
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
       httpRatePerMinute: e.HTTP_RATE_PER_MIN,
       httpBurst: e.HTTP_BURST,
       matchmakeMaxBodyBytes: e.MATCHMAKE_MAX_BODY_BYTES,

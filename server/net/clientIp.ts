@@ -16,13 +16,18 @@ export type ClientIpResolver = (peerAddress: string | undefined, forwardedFor: s
 /** What a request without a peer address (a destroyed socket) is counted as. */
 export const UNKNOWN_IP = "unknown";
 
-export function createClientIpResolver(trustedProxies: readonly string[]): ClientIpResolver {
+/** Whether an address (normalized: normalizeAddress) is one of the trusted proxies. */
+export function createProxyTrust(trustedProxies: readonly string[]): (address: string) => boolean {
   const trusted = new BlockList();
   for (const entry of trustedProxies) addTrusted(trusted, entry);
-  const isTrusted = (address: string) => {
+  return (address) => {
     const family = isIP(address);
     return family !== 0 && trusted.check(address, family === 6 ? "ipv6" : "ipv4");
   };
+}
+
+export function createClientIpResolver(trustedProxies: readonly string[]): ClientIpResolver {
+  const isTrusted = createProxyTrust(trustedProxies);
 
   return (peerAddress, forwardedFor) => {
     const peer = normalizeAddress(peerAddress);

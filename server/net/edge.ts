@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.ts";
-import { createClientIpResolver, limitKey, type ClientIpResolver } from "./clientIp.ts";
+import { createClientIpResolver, createProxyTrust, limitKey, type ClientIpResolver } from "./clientIp.ts";
 import { ConnectionLimits } from "./connectionLimits.ts";
 import type { EdgeSettings } from "./edgeSettings.ts";
 import {
@@ -11,6 +11,7 @@ import {
 import { createFrameAdmission, type FrameAdmission, type FrameEvent } from "./frameAdmission.ts";
 import type { FramePolicy } from "./framePolicy.ts";
 import { createHttpAdmission, type HttpAdmission } from "./httpAdmission.ts";
+import { createHttpConnectionAdmission, type HttpConnectionAdmission } from "./httpConnections.ts";
 import { andThen, type MaybePromise } from "./maybePromise.ts";
 import { createOriginPolicy, type OriginPolicy } from "./originPolicy.ts";
 import { upgradeTarget } from "./upgradeTarget.ts";
@@ -105,6 +106,10 @@ export interface Edge {
   readonly requests: TokenBuckets;
   /** The gate in front of /matchmake and /auth. */
   readonly http: HttpAdmission;
+  /** This process' open non-WebSocket connections per peer address (httpConnections.ts). */
+  readonly httpConnections: ConnectionLimits;
+  /** A new TCP connection, before any byte is read: within MAX_HTTP_SOCKETS_PER_IP, or refused. */
+  admitHttpConnection: HttpConnectionAdmission;
   /** Shutdown, Origin, per-IP budget, a path that names a room seat, per-IP concurrent connections, in that order. */
   admitUpgrade(request: UpgradeRequest): MaybePromise<UpgradeVerdict>;
   /** The frame admission of one new connection (rate, frame policy, dispatch firewall). */
@@ -125,6 +130,8 @@ export function createEdge(options: EdgeOptions): Edge {
   const connections = new ConnectionLimits(settings.maxConnectionsPerIp);
   const requests = new TokenBuckets({ ratePerSecond: settings.httpRatePerMinute / 60, burst: settings.httpBurst });
   const limits = admissionLimits(options, requests, connections);
+  const httpConnections = new ConnectionLimits(settings.maxHttpSocketsPerIp);
+  const admitConnection = createHttpConnectionAdmission(httpConnections, createProxyTrust(settings.trustedProxies));
   const http = createHttpAdmission({
     origins,
     clientIp,
@@ -145,6 +152,15 @@ export function createEdge(options: EdgeOptions): Edge {
     connections,
     requests,
     http,
+    httpConnections,
+    admitHttpConnection(peerAddress) {
+      const verdict = admitConnection(peerAddress);
+      if (!verdict.admitted) {
+        countRefusal({ type: "connection", reason: "too_many_connections" });
+        log?.debug({ ip: verdict.ip }, "http connection refused: too many unfinished connections");
+      }
+      return verdict;
+    },
     admitUpgrade({ url, origin, host, remoteAddress, forwardedFor }) {
       const ip = limitKey(clientIp(remoteAddress, forwardedFor));
       const refuse = (status: number, reason: string, label: UpgradeRefusalReason): UpgradeVerdict => {

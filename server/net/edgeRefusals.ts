@@ -11,7 +11,8 @@ import type { HttpRefusalReason } from "./httpAdmission.ts";
 export type EdgeRefusal =
   | { type: "frame"; reason: FrameRefusalReason }
   | { type: "http"; reason: HttpRefusalReason }
-  | { type: "upgrade"; reason: UpgradeRefusalReason };
+  | { type: "upgrade"; reason: UpgradeRefusalReason }
+  | { type: "connection"; reason: ConnectionRefusalReason };
 
 export type CountEdgeRefusal = (refusal: EdgeRefusal) => void;
 
@@ -41,6 +42,9 @@ export type FrameRefusalReason =
 /** A WebSocket upgrade refused before any frame (colyseus/transport.ts verifyClient). */
 export type UpgradeRefusalReason =
   "shutting_down" | "origin_forbidden" | "rate_limited" | "not_a_room" | "too_many_connections";
+
+/** A TCP connection closed on accept, before any byte was read (server/net/httpConnections.ts). */
+export type ConnectionRefusalReason = "too_many_connections";
 
 /** The reason label of a frame guard event (each one drops a frame or closes its connection). */
 export function frameRefusal(event: FrameEvent): FrameRefusalReason {

@@ -25,6 +25,15 @@ export interface EdgeSettings {
   maxBufferedBytes: number;
   /** Concurrent WebSocket connections per client IP. */
   maxConnectionsPerIp: number;
+  /**
+   * Open TCP connections per peer address that are not (yet) WebSockets:
+   * still sending a request head, being answered, or idle in keep-alive.
+   * Counted from accept, before any header is read, so by the socket's peer
+   * address; trusted proxies are exempt (server/net/httpConnections.ts).
+   */
+  maxHttpSocketsPerIp: number;
+  /** Longest a connection may take to send a complete request head (or any byte at all) before it is closed. */
+  headersTimeoutMs: number;
   /** Token bucket per client IP for /matchmake, /auth and WebSocket upgrades. */
   httpRatePerMinute: number;
   httpBurst: number;

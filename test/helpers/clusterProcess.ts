@@ -33,6 +33,7 @@ export async function startClusterProcess(
         PUBLIC_ADDRESS: `127.0.0.1:${port}`,
         // Every test client comes from 127.0.0.1; the per-IP limits are not what these tests are about.
         MAX_CONNECTIONS_PER_IP: "100000",
+        MAX_HTTP_SOCKETS_PER_IP: "100000",
         HTTP_BURST: "1000000",
         HTTP_RATE_PER_MIN: "1000000",
         SERVE_CLIENT: "none",

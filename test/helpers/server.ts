@@ -19,7 +19,12 @@ export type TestServerOptions = ConfigOverrides & { deps?: AppDeps };
  * tests that are not about them (65 joins in a row) depend on them. Those
  * limits are lifted here unless a test sets them; the hostile suite does.
  */
-const UNLIMITED_PER_IP = { maxConnectionsPerIp: 100_000, httpBurst: 1_000_000, httpRatePerMinute: 60_000_000 };
+const UNLIMITED_PER_IP = {
+  maxConnectionsPerIp: 100_000,
+  maxHttpSocketsPerIp: 100_000,
+  httpBurst: 1_000_000,
+  httpRatePerMinute: 60_000_000,
+};
 
 /**
  * Boot the real app factory on a free port. `@colyseus/testing`'s own `boot()`
