@@ -82,7 +82,7 @@ export const TickwireCloseCode = {
   Kicked: 4401,
   /**
    * Took a seat but did not acknowledge the server's JOIN_ROOM within
-   * JOIN_HANDSHAKE_TIMEOUT_MS, or sent too many frames before doing so.
+   * JOIN_ACK_TIMEOUT_MS, or sent too many frames before doing so.
    */
   JoinTimeout: 4408,
   /** More than twice the allowed frames (MAX_MESSAGES_PER_S) in one second. */

@@ -9,7 +9,7 @@ import { attackerIp, fromIp, hostileCase, mintToken, useHostileArena, type Hosti
 /**
  * Clients that take a seat and never finish joining: they receive JOIN_ROOM
  * and never send the `[JOIN_ROOM]` acknowledgement (what WireClient#joined
- * does), so core keeps them JOINING. JOIN_HANDSHAKE_TIMEOUT_MS is the default
+ * does), so core keeps them JOINING. JOIN_ACK_TIMEOUT_MS is the default
  * (5 s) here; deadlines below are that plus a margin for a loaded machine.
  */
 const arena = useHostileArena();
@@ -39,7 +39,7 @@ async function closedWithin(client: WireClient, ms: number): Promise<Closed | un
   return closed;
 }
 
-describe("join handshake (JOIN_HANDSHAKE_TIMEOUT_MS 5 s)", () => {
+describe("join handshake (JOIN_ACK_TIMEOUT_MS 5 s)", () => {
   hostileCase(
     arena,
     "a socket takes a seat and never acknowledges JOIN_ROOM",

@@ -92,7 +92,7 @@ describe("parseConfig", () => {
       HEARTBEAT_MAX_MISSED: "3",
       MAX_MESSAGES_PER_S: "30",
       MAX_BUFFERED_BYTES: "65536",
-      JOIN_HANDSHAKE_TIMEOUT_MS: "2500",
+      JOIN_ACK_TIMEOUT_MS: "2500",
       MAX_CONNECTIONS_PER_IP: "8",
       HTTP_RATE_PER_MIN: "30",
       HTTP_BURST: "10",
