@@ -31,7 +31,7 @@ async function seatedNeverAcking(a: HostileArena): Promise<{ client: WireClient<
 }
 
 /** The close, or undefined if the socket is still open after `ms`. */
-async function closedWithin(client: WireClient, ms: number): Promise<Closed | undefined> {
+async function closedWithin(client: { closed: Promise<Closed> }, ms: number): Promise<Closed | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
   const closed = await Promise.race([client.closed, late]);
