@@ -5,6 +5,7 @@ import type { Edge, UpgradeVerdict } from "../server/net/edge.ts";
 import { denyReconnection } from "./closeSocket.ts";
 import { tapInboundFrames } from "./frameTap.ts";
 import { createGatedHttpServer } from "./httpServerGate.ts";
+import { gateJoinHandshake } from "./joinGate.ts";
 import { guardSlowConsumer } from "./sendGuard.ts";
 import { wsErrorRefusal } from "./wsErrors.ts";
 
@@ -44,7 +45,8 @@ type VerifyDone = (accept: boolean, code?: number, message?: string) => void;
  *   concurrent connections). Refused there, a path that names no seat never
  *   reaches onConnection (which would look it up in the matchmaker).
  * - per connection: the frame tap applying the frame admission (rate, frame
- *   policy, dispatch firewall), and the slow-consumer cap.
+ *   policy, dispatch firewall), the join handshake deadline, and the
+ *   slow-consumer cap.
  */
 export class GuardedTransport extends WebSocketTransport {
   readonly edge: Edge;
@@ -89,6 +91,8 @@ export class GuardedTransport extends WebSocketTransport {
 
     this.wss.on("connection", (ws: WebSocket, req: IncomingMessage) => {
       const roomId = roomIdOf(req);
+      // Before the tap: the tap's checks run first on every frame (joinGate.ts).
+      gateJoinHandshake(ws, settings.joinHandshakeTimeoutMs, (why) => edge.joinNotCompleted(roomId, why));
       tapInboundFrames(ws, edge.frames(roomId));
       guardSlowConsumer(ws, settings.maxBufferedBytes, (buffered) => edge.slowConsumerCutOff(roomId, buffered));
       // `ws` emits 'error' for protocol violations (bad opcode, invalid UTF-8,

@@ -61,6 +61,7 @@ const EnvSchema = z.object({
   HEARTBEAT_MAX_MISSED: int(1, 10).default(2),
   MAX_BUFFERED_BYTES: int(16 * 1024, 64 * 1024 * 1024).default(1024 * 1024),
   MAX_MESSAGES_PER_S: int(1, 10_000).default(120),
+  JOIN_ACK_TIMEOUT_MS: int(100, 60_000).default(5000),
   MAX_CONNECTIONS_PER_IP: int(1, 100_000).default(32),
   MAX_HTTP_SOCKETS_PER_IP: int(1, 100_000).default(64),
   // At most the fixed 30 s whole-request timeout, which Node requires to be the larger.
@@ -191,6 +192,7 @@ export function parseConfig(
       heartbeatMaxMissed: e.HEARTBEAT_MAX_MISSED,
       maxMessagesPerSecond: e.MAX_MESSAGES_PER_S,
       maxBufferedBytes: e.MAX_BUFFERED_BYTES,
+      joinHandshakeTimeoutMs: e.JOIN_ACK_TIMEOUT_MS,
       maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
       maxHttpSocketsPerIp: e.MAX_HTTP_SOCKETS_PER_IP,
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,

@@ -80,6 +80,11 @@ export const TickwireCloseCode = {
   UnknownMessage: 4400,
   /** Removed by a moderator's `/kick` (a system line in chat says who and why). */
   Kicked: 4401,
+  /**
+   * Took a seat but did not acknowledge the server's JOIN_ROOM within
+   * JOIN_ACK_TIMEOUT_MS, or sent too many frames before doing so.
+   */
+  JoinTimeout: 4408,
   /** More than twice the allowed frames (MAX_MESSAGES_PER_S) in one second. */
   RateLimited: 4429,
   /** Processing a frame from this client failed inside the server; only this client is closed. */

@@ -116,6 +116,8 @@ export interface Edge {
   frames(roomId: string | undefined): FrameAdmission;
   /** `ws` closed a connection for a protocol violation (bad opcode, invalid UTF-8, oversize, fragments). */
   protocolViolation(reason: FrameRefusalReason): void;
+  /** A client was closed with 4408: it did not acknowledge JOIN_ROOM in time, or sent too much before doing so. */
+  joinNotCompleted(roomId: string | undefined, why: "timeout" | "overflow"): void;
   /** A client that stopped reading was cut off with this many bytes queued. */
   slowConsumerCutOff(roomId: string | undefined, buffered: number): void;
   /** Stop republishing connection counts (the app is closing). */
@@ -193,6 +195,10 @@ export function createEdge(options: EdgeOptions): Edge {
     },
     protocolViolation(reason) {
       countRefusal({ type: "frame", reason });
+    },
+    joinNotCompleted(roomId, why) {
+      countRefusal({ type: "frame", reason: "join_timeout" });
+      log?.info({ roomId, why, deadlineMs: settings.joinHandshakeTimeoutMs }, "join handshake not completed");
     },
     slowConsumerCutOff(roomId, buffered) {
       log?.info({ roomId, buffered }, "slow consumer cut off");

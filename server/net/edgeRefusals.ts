@@ -25,6 +25,7 @@ export type CountEdgeRefusal = (refusal: EdgeRefusal) => void;
  *   (1008: MAX_FRAGMENTS or the buffered-chunks cap, one `ws` error code for both), `too_large`
  *   (1009, MAX_PAYLOAD_BYTES);
  * - `internal_error`: a frame whose handling threw (1011);
+ * - `join_timeout`: closed 4408, the join handshake not acknowledged in time (or too many frames before it);
  * - `other`: a close code or `ws` error code not listed here (a newer `ws`).
  */
 export type FrameRefusalReason =
@@ -37,6 +38,7 @@ export type FrameRefusalReason =
   | "too_large"
   | "unknown_type"
   | "internal_error"
+  | "join_timeout"
   | "other";
 
 /** A WebSocket upgrade refused before any frame (colyseus/transport.ts verifyClient). */

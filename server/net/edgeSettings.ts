@@ -23,6 +23,8 @@ export interface EdgeSettings {
   maxMessagesPerSecond: number;
   /** Bytes queued for one client (ws `bufferedAmount`) before it is cut off as a slow consumer. */
   maxBufferedBytes: number;
+  /** How long a client has to acknowledge the server's JOIN_ROOM before it is closed with 4408 (server/net/joinHandshake.ts). */
+  joinHandshakeTimeoutMs: number;
   /** Concurrent WebSocket connections per client IP. */
   maxConnectionsPerIp: number;
   /**
