@@ -57,18 +57,22 @@ describeBrowser("two players in a real browser", () => {
       { id: aliceId, from: before.x, sign },
     );
     await alice.keyboard.up(key);
-    // After the movement stops, Bob's view settles on the authoritative position Alice predicted.
-    await bob.waitForFunction(
-      ({ id }) => {
-        const p = window.__tickwire?.snapshot().players.find((q) => q.sessionId === id);
-        return p !== undefined && p.x === p.serverX;
-      },
-      { id: aliceId },
-    );
+    // After the movement stops, Alice's prediction settles on the server's position once every input she sent has
+    // been applied (her reconciler has nothing pending); that is the final position.
     await alice.waitForFunction(() => {
       const me = window.__tickwire?.snapshot().players.find((p) => p.self);
       return me !== undefined && Math.abs(me.x - me.serverX) < 0.01;
     });
+    const finalX = (await snapshot(alice)).players.find((p) => p.self)?.serverX;
+    // Bob's view settles on that same authoritative position. (Waiting for Bob's x to equal his serverX alone could
+    // match mid-movement, between two patches, on a loaded machine: seen once as 1354 against Alice's final 1374.)
+    await bob.waitForFunction(
+      ({ id, finalX }) => {
+        const p = window.__tickwire?.snapshot().players.find((q) => q.sessionId === id);
+        return p !== undefined && p.serverX === finalX && p.x === p.serverX;
+      },
+      { id: aliceId, finalX },
+    );
     const seenByBob = (await snapshot(bob)).players.find((p) => p.sessionId === aliceId);
     const seenByAlice = (await snapshot(alice)).players.find((p) => p.self);
     expect(((seenByBob?.x ?? 0) - before.x) * sign).toBeGreaterThanOrEqual(120);
