@@ -119,14 +119,20 @@ describe("WebSocket paths that name no room seat", () => {
   hostileCase(
     get,
     "an upgrade to / (the SDK's latency check), sending a frame",
-    "a one-byte PING back, then close 1000 with no reason; nothing logged above debug",
+    "at most a one-byte PING back, then close 1000 with no reason; nothing logged above debug",
     async (arena) => {
       let outcome: Outcome | undefined;
       const faults = await faultsDuring(arena, async () => {
         outcome = await probe(arena, "/");
       });
       expect(faults).toEqual([]);
-      expect(outcome).toEqual({ kind: "closed", code: 1000, reason: "", frames: [String.fromCharCode(Protocol.PING)] });
+      // Colyseus closes this socket 1 s after the connection whatever happens (ws-transport onConnection); on a
+      // loaded machine our frame can arrive after that, so the PING echo may be missing. What must hold either way:
+      // a clean 1000 with no reason, and nothing but PINGs on the wire.
+      expect(outcome).toMatchObject({ kind: "closed", code: 1000, reason: "" });
+      const frames = outcome?.kind === "closed" ? outcome.frames : [];
+      expect(frames.length).toBeLessThanOrEqual(1);
+      for (const frame of frames) expect(frame).toBe(String.fromCharCode(Protocol.PING));
     },
   );
 
