@@ -1,5 +1,3 @@
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { startClusterProcess, type ClusterProcess } from "../helpers/clusterProcess.ts";
@@ -50,31 +48,6 @@ const logged = (p: ClusterProcess, msg: string) => p.server.logs.filter((line) =
 const DOWN = "shared limits store unavailable";
 const UP = "shared limits store answers again";
 
-/** A redis-server again on `port` (the processes reconnect to the same URL), ready when it says so. */
-async function restartRedisOn(port: number): Promise<{ stop(): Promise<void> }> {
-  const child = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const killOnExit = () => child.kill("SIGKILL");
-  process.once("exit", killOnExit);
-  await new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on("line", (line) => {
-      if (line.includes("Ready to accept connections")) resolve();
-    });
-    void exited.then(() => reject(new Error("redis-server did not restart")));
-  });
-  return {
-    async stop() {
-      process.off("exit", killOnExit);
-      if (child.exitCode === null) child.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
-
 /** Two processes on `redis`; whatever started is pushed to `started` (stopped in afterAll) even if the other did not. */
 async function startPair(
   redis: RedisServer,
@@ -92,7 +65,6 @@ describe("the per-IP request budget (HTTP_BURST 5, HTTP_RATE_PER_MIN 6: 5 per 50
   let a: ClusterProcess;
   let b: ClusterProcess;
   const processes: ClusterProcess[] = [];
-  let restarted: { stop(): Promise<void> } | undefined;
 
   beforeAll(async () => {
     redis = await startRedisServer();
@@ -101,7 +73,6 @@ describe("the per-IP request budget (HTTP_BURST 5, HTTP_RATE_PER_MIN 6: 5 per 50
 
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.stop()));
-    await restarted?.stop();
     await redis?.stop();
   });
 
@@ -132,7 +103,7 @@ describe("the per-IP request budget (HTTP_BURST 5, HTTP_RATE_PER_MIN 6: 5 per 50
 
     // Back on the same port: each process' periodic sync finds it again by itself.
     const back = performance.now();
-    restarted = await restartRedisOn(redis.port);
+    await redis.restart();
     await until(() => logged(a, UP) === 1 && logged(b, UP) === 1, 15_000, "both processes back on the shared store");
     console.log(`Redis back: limits shared again after ${(performance.now() - back).toFixed(0)} ms`);
     const again = freshIp();

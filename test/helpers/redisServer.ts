@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer, connect } from "node:net";
+import { connect } from "node:net";
 import { createInterface } from "node:readline";
+import { freePort } from "../../scripts/cluster/tools.ts";
 
 export interface RedisServer {
   port: number;
@@ -13,18 +14,8 @@ export interface RedisServer {
   restart(): Promise<void>;
 }
 
-/** A port nothing listens on right now (the OS picks it; a tiny window remains before it is used). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
+// One free-port picker for the tests and the cluster launcher.
+export { freePort };
 
 /** Send PING on a fresh connection; resolves with the reply line (`+PONG`). */
 export function ping(port: number): Promise<string> {
