@@ -13,7 +13,7 @@
  */
 import { parseArgs } from "node:util";
 import { EXAMPLE_HAPROXY, renderHaproxyConfig } from "./cluster/haproxyConfig.ts";
-import { prefixForPort, type ProxiedProcess } from "./cluster/nginxConfig.ts";
+import { parseProcessSpec } from "./cluster/nginxConfig.ts";
 
 const { values } = parseArgs({
   options: {
@@ -27,12 +27,7 @@ const { values } = parseArgs({
 if (Object.keys(values).length === 0) {
   process.stdout.write(renderHaproxyConfig(EXAMPLE_HAPROXY));
 } else {
-  const processes: ProxiedProcess[] = (values.process ?? []).map((spec) => {
-    const [address = "", prefix] = spec.split("=");
-    const port = Number(address.split(":").pop());
-    if (!Number.isInteger(port)) throw new Error(`--process ${spec}: expected host:port[=prefix]`);
-    return { address, prefix: prefix ?? prefixForPort(port) };
-  });
+  const processes = (values.process ?? []).map(parseProcessSpec);
   const tlsPem = values.crt;
   process.stdout.write(
     renderHaproxyConfig({

@@ -12,13 +12,7 @@
  * the one deploy/docker/nginx.conf holds (test/cluster/compose.test.ts).
  */
 import { parseArgs } from "node:util";
-import {
-  COMPOSE_SITE,
-  EXAMPLE_SITE,
-  prefixForPort,
-  renderNginxSite,
-  type ProxiedProcess,
-} from "./cluster/nginxConfig.ts";
+import { COMPOSE_SITE, EXAMPLE_SITE, parseProcessSpec, renderNginxSite } from "./cluster/nginxConfig.ts";
 
 const { values } = parseArgs({
   options: {
@@ -37,12 +31,7 @@ if (Object.keys(values).length === 0) {
 } else if (values.compose === true) {
   process.stdout.write(renderNginxSite(COMPOSE_SITE));
 } else {
-  const processes: ProxiedProcess[] = (values.process ?? []).map((spec) => {
-    const [address = "", prefix] = spec.split("=");
-    const port = Number(address.split(":").pop());
-    if (!Number.isInteger(port)) throw new Error(`--process ${spec}: expected host:port[=prefix]`);
-    return { address, prefix: prefix ?? prefixForPort(port) };
-  });
+  const processes = (values.process ?? []).map(parseProcessSpec);
   const tls =
     values.cert !== undefined && values.key !== undefined ? { certificate: values.cert, key: values.key } : undefined;
   process.stdout.write(

@@ -31,6 +31,14 @@ export function prefixForPort(port: number): string {
   return `p${port}`;
 }
 
+/** A `--process host:port[=prefix]` argument of the render scripts (the prefix defaults to `p<PORT>`). */
+export function parseProcessSpec(spec: string): ProxiedProcess {
+  const [address = "", prefix] = spec.split("=");
+  const port = Number(address.split(":").pop());
+  if (!Number.isInteger(port)) throw new Error(`--process ${spec}: expected host:port[=prefix]`);
+  return { address, prefix: prefix ?? prefixForPort(port) };
+}
+
 /** Both proxies route `/<prefix>/` by a plain path match and strip it: refuse a list they could not route. */
 export function checkProcesses(proxy: string, processes: readonly ProxiedProcess[]): void {
   if (processes.length === 0) throw new Error(`${proxy} config: no processes to proxy to`);
