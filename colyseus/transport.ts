@@ -1,10 +1,11 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, Server as HttpServer } from "node:http";
+import type { Server as HttpsServer } from "node:https";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import type { WebSocket } from "ws";
 import type { Edge, UpgradeVerdict } from "../server/net/edge.ts";
 import { denyReconnection } from "./closeSocket.ts";
 import { tapInboundFrames } from "./frameTap.ts";
-import { createGatedHttpServer } from "./httpServerGate.ts";
+import { createGatedHttpServer, type HttpServerLimits } from "./httpServerGate.ts";
 import { gateJoinHandshake } from "./joinGate.ts";
 import { guardSlowConsumer } from "./sendGuard.ts";
 import { wsErrorRefusal } from "./wsErrors.ts";
@@ -47,11 +48,15 @@ type VerifyDone = (accept: boolean, code?: number, message?: string) => void;
  * - per connection: the frame tap applying the frame admission (rate, frame
  *   policy, dispatch firewall), the join handshake deadline, and the
  *   slow-consumer cap.
+ * - `tls` (TLS_CERT_FILE): the server is an https.Server, so the same port
+ *   serves https:// and wss:// with every limit above (httpServerGate.ts).
  */
 export class GuardedTransport extends WebSocketTransport {
   readonly edge: Edge;
+  /** With TLS, the https.Server (for `setSecureContext` on SIGHUP, server/tls/CertificateReloader.ts); else undefined. */
+  readonly httpsServer: HttpsServer | undefined;
 
-  constructor(edge: Edge) {
+  constructor(edge: Edge, tls?: HttpServerLimits["tls"]) {
     const { settings } = edge;
     const verifyClient = ({ origin, req }: VerifyInfo, done: VerifyDone): void => {
       const apply = (verdict: UpgradeVerdict): void => {
@@ -75,11 +80,15 @@ export class GuardedTransport extends WebSocketTransport {
       else apply(verdict);
     };
 
+    const server = createGatedHttpServer(edge.http, {
+      headersTimeoutMs: settings.headersTimeoutMs,
+      admitConnection: (peerAddress) => edge.admitHttpConnection(peerAddress),
+      tls,
+    });
     super({
-      server: createGatedHttpServer(edge.http, {
-        headersTimeoutMs: settings.headersTimeoutMs,
-        admitConnection: (peerAddress) => edge.admitHttpConnection(peerAddress),
-      }),
+      // ws-transport types the option as an http.Server; it only calls `listen`, `close`, `address` and `on`
+      // ('upgrade', 'listening', 'close', 'error', 'request'), which an https.Server has alike.
+      server: server as HttpServer,
       maxPayload: settings.maxPayloadBytes,
       maxFragments: settings.maxFragments,
       maxBufferedChunks: MAX_BUFFERED_CHUNKS,
@@ -88,6 +97,7 @@ export class GuardedTransport extends WebSocketTransport {
       verifyClient,
     });
     this.edge = edge;
+    this.httpsServer = tls === undefined ? undefined : (server as HttpsServer);
 
     this.wss.on("connection", (ws: WebSocket, req: IncomingMessage) => {
       const roomId = roomIdOf(req);

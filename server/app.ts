@@ -1,4 +1,5 @@
 import "../colyseus/webSocketGlobal.ts";
+import type { Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { defineRoom, defineServer } from "@colyseus/core";
 import { restrictMatchmakingCors } from "../colyseus/cors.ts";
@@ -18,12 +19,15 @@ import { hideFramework, mountPlainFallbacks } from "./http/plainAnswers.ts";
 import { mountRoomList } from "./http/rooms.ts";
 import { ServerLifecycle } from "./lifecycle/ServerLifecycle.ts";
 import { colyseusLogger, createLogger, type Logger } from "./logger.ts";
-import { createMetrics, meterRedis, type Metrics } from "./metrics/Metrics.ts";
+import { createMetrics, meterRedis, meterTlsCertificate, type Metrics } from "./metrics/Metrics.ts";
 import { createEdge } from "./net/edge.ts";
 import { tickwireFramePolicy } from "./net/framePolicy.ts";
 import { configureArenaRoom } from "./rooms/ArenaRoom.ts";
 import type { RoomServices } from "./rooms/context.ts";
 import { configureWorldRoom } from "./rooms/WorldRoom.ts";
+import { describeCertificate, loadCertificate, type LoadedCertificate } from "./tls/certificate.ts";
+import { CertificateReloader, type ReloadResult } from "./tls/CertificateReloader.ts";
+import { createRedirectServer } from "./tls/redirectServer.ts";
 
 export interface AppDeps {
   /** Default: a pino logger at `config.logLevel`. */
@@ -70,6 +74,7 @@ function buildServer(
   metrics: Metrics,
   lifecycle: ServerLifecycle,
   onClose: Array<() => Promise<void>>,
+  certificate: LoadedCertificate | undefined,
 ) {
   const startedAt = Date.now();
   const { secret, generated } = resolveSecret(config.auth.secret);
@@ -99,7 +104,10 @@ function buildServer(
     edge.close();
     await sharedLimits?.close();
   });
-  const transport = new GuardedTransport(edge);
+  const transport = new GuardedTransport(
+    edge,
+    certificate === undefined ? undefined : { cert: certificate.cert, key: certificate.key },
+  );
   restrictMatchmakingCors(edge.origins);
   // What every room type shares; each is configured from its own settings.
   const services: RoomServices = {
@@ -148,8 +156,22 @@ export interface TickwireApp {
   readonly metrics: Metrics;
   readonly transport: GuardedTransport;
   readonly lifecycle: ServerLifecycle;
-  /** Listen on `port` (0 = any free port); resolves with the bound port. */
+  /** With TLS: the certificate in use, replaced by `reloadTls`. */
+  readonly tls: CertificateReloader | undefined;
+  /**
+   * Listen on `port` (0 = any free port); resolves with the bound port. With
+   * HTTP_REDIRECT_PORT, the redirect server listens too (after the game port,
+   * whose bound port its redirects name).
+   */
   listen(port?: number, host?: string): Promise<number>;
+  /** The redirect server's bound port, once listening; undefined without HTTP_REDIRECT_PORT. */
+  readonly redirectPort: number | undefined;
+  /**
+   * SIGHUP with TLS: re-read TLS_CERT_FILE and TLS_KEY_FILE; new handshakes
+   * get the new pair, open connections keep theirs. A pair that fails to load
+   * is logged and not applied. Without TLS: undefined (nothing to reload).
+   */
+  reloadTls(): ReloadResult | undefined;
   /**
    * Stop accepting joins and upgrades, tell every client ("server:shutdown"),
    * disconnect them (4001), dispose the rooms and close the listener.
@@ -163,18 +185,55 @@ export interface TickwireApp {
  * one app listens per process at a time.
  */
 export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  // Read first: a missing or broken file throws TlsCertificateError (server/index.ts: a fatal line, exit 1) before
+  // anything listens.
+  const certificate = config.tls === undefined ? undefined : loadCertificate(config.tls);
   const metrics = createMetrics();
   const lifecycle = new ServerLifecycle();
   const onClose: Array<() => Promise<void>> = [];
-  const server = buildServer(config, deps, metrics, lifecycle, onClose);
+  const server = buildServer(config, { ...deps, logger }, metrics, lifecycle, onClose, certificate);
   const cluster = deps.cluster;
   if (cluster !== undefined) meterRedis(metrics, cluster.health);
   const transport = server.transport as GuardedTransport;
+  const tls =
+    config.tls === undefined || certificate === undefined
+      ? undefined
+      : new CertificateReloader(config.tls, logger, certificate);
+  if (tls !== undefined && certificate !== undefined) {
+    meterTlsCertificate(metrics, tls);
+    const described = describeCertificate(certificate);
+    if (described.expiresInDays < 0) logger.warn(described, "tls certificate has expired: browsers will refuse it");
+    else logger.info(described, "tls certificate loaded");
+  }
+  let boundPort = config.port;
+  let redirect: HttpServer | undefined;
+  if (config.tls?.redirectPort !== undefined && tls !== undefined) {
+    const current = tls;
+    redirect = createRedirectServer({
+      httpsPort: () => boundPort,
+      serves: (host) =>
+        host.kind === "dns"
+          ? current.current.leaf.checkHost(host.name) !== undefined
+          : current.current.leaf.checkIP(host.name) !== undefined,
+      headersTimeoutMs: config.net.headersTimeoutMs,
+      admitConnection: (peerAddress) => transport.edge.admitHttpConnection(peerAddress),
+    });
+  }
   return {
     server,
     metrics,
     transport,
     lifecycle,
+    tls,
+    get redirectPort() {
+      const address = redirect?.address();
+      return typeof address === "object" && address !== null ? address.port : undefined;
+    },
+    reloadTls() {
+      const https = transport.httpsServer;
+      return tls === undefined || https === undefined ? undefined : tls.reload(https);
+    },
     async listen(port = config.port, host = config.host) {
       await server.listen(port, host);
       // Registered now (matchMaker.accept): from here on, Redis coming back means re-registering.
@@ -183,6 +242,18 @@ export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
       cluster?.liveness.start();
       const address = server.transport.server?.address() as AddressInfo | null;
       if (address === null || address === undefined) throw new Error("server is not listening");
+      boundPort = address.port;
+      if (redirect !== undefined && config.tls?.redirectPort !== undefined) {
+        const plain = redirect;
+        await new Promise<void>((resolve, reject) => {
+          plain.once("error", reject);
+          plain.listen(config.tls?.redirectPort, host, () => {
+            plain.off("error", reject);
+            resolve();
+          });
+        });
+        logger.info({ port: this.redirectPort, httpsPort: boundPort }, "http redirect listening");
+      }
       return address.port;
     },
     async close(reason = "shutdown") {
@@ -190,6 +261,14 @@ export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
       // Core's drain would tell the rooms only after a Redis write that waits for Redis (ServerLifecycle.tellRoomsNow).
       if (cluster !== undefined && !cluster.health.up) lifecycle.tellRoomsNow();
       cluster?.health.stop();
+      // The redirect port first: nothing it answers could be served once the game port closes.
+      if (redirect?.listening === true) {
+        const plain = redirect;
+        await new Promise<void>((resolve) => {
+          plain.close(() => resolve());
+          plain.closeAllConnections();
+        });
+      }
       await server.gracefullyShutdown(false);
       await cluster?.liveness.stop();
       await Promise.all(onClose.map((close) => close()));
