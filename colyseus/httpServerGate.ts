@@ -42,7 +42,8 @@ import { routedPath } from "../server/net/requestPath.ts";
  * connects and sends no ClientHello is closed as a silent plain socket is.
  * The request and 'upgrade' then carry the TLSSocket, a different object
  * from the raw socket the slot was taken for: slots are keyed by the
- * connection's address pair, which both share.
+ * connection's address pair, which both share (pinned in
+ * test/wall/tls-server.test.ts).
  */
 
 /** The whole-request bound (Node's default is 300 s); Node requires it to be at least `headersTimeout`. */
