@@ -1,5 +1,4 @@
 import "../colyseus/webSocketGlobal.ts";
-import type { Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { defineRoom, defineServer } from "@colyseus/core";
 import { restrictMatchmakingCors } from "../colyseus/cors.ts";
@@ -19,15 +18,15 @@ import { hideFramework, mountPlainFallbacks } from "./http/plainAnswers.ts";
 import { mountRoomList } from "./http/rooms.ts";
 import { ServerLifecycle } from "./lifecycle/ServerLifecycle.ts";
 import { colyseusLogger, createLogger, type Logger } from "./logger.ts";
-import { createMetrics, meterRedis, meterTlsCertificate, type Metrics } from "./metrics/Metrics.ts";
+import { createMetrics, meterRedis, type Metrics } from "./metrics/Metrics.ts";
 import { createEdge } from "./net/edge.ts";
 import { tickwireFramePolicy } from "./net/framePolicy.ts";
 import { configureArenaRoom } from "./rooms/ArenaRoom.ts";
 import type { RoomServices } from "./rooms/context.ts";
 import { configureWorldRoom } from "./rooms/WorldRoom.ts";
-import { describeCertificate, loadCertificate, type LoadedCertificate } from "./tls/certificate.ts";
-import { CertificateReloader, type ReloadResult } from "./tls/CertificateReloader.ts";
-import { createRedirectServer } from "./tls/redirectServer.ts";
+import { createBuiltInTls } from "./tls/builtInTls.ts";
+import { loadCertificate, type LoadedCertificate } from "./tls/certificate.ts";
+import type { CertificateReloader, ReloadResult } from "./tls/CertificateReloader.ts";
 
 export interface AppDeps {
   /** Default: a pino logger at `config.logLevel`. */
@@ -199,36 +198,20 @@ export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
   const tls =
     config.tls === undefined || certificate === undefined
       ? undefined
-      : new CertificateReloader(config.tls, logger, certificate);
-  if (tls !== undefined && certificate !== undefined) {
-    meterTlsCertificate(metrics, tls);
-    const described = describeCertificate(certificate);
-    if (described.expiresInDays < 0) logger.warn(described, "tls certificate has expired: browsers will refuse it");
-    else logger.info(described, "tls certificate loaded");
-  }
-  let boundPort = config.port;
-  let redirect: HttpServer | undefined;
-  if (config.tls?.redirectPort !== undefined && tls !== undefined) {
-    const current = tls;
-    redirect = createRedirectServer({
-      httpsPort: () => boundPort,
-      serves: (host) =>
-        host.kind === "dns"
-          ? current.current.leaf.checkHost(host.name) !== undefined
-          : current.current.leaf.checkIP(host.name) !== undefined,
-      headersTimeoutMs: config.net.headersTimeoutMs,
-      admitConnection: (peerAddress) => transport.edge.admitHttpConnection(peerAddress),
-    });
-  }
+      : createBuiltInTls(config.tls, certificate, {
+          logger,
+          metrics,
+          admitConnection: (peerAddress) => transport.edge.admitHttpConnection(peerAddress),
+          headersTimeoutMs: config.net.headersTimeoutMs,
+        });
   return {
     server,
     metrics,
     transport,
     lifecycle,
-    tls,
+    tls: tls?.reloader,
     get redirectPort() {
-      const address = redirect?.address();
-      return typeof address === "object" && address !== null ? address.port : undefined;
+      return tls?.redirectPort;
     },
     reloadTls() {
       const https = transport.httpsServer;
@@ -242,18 +225,7 @@ export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
       cluster?.liveness.start();
       const address = server.transport.server?.address() as AddressInfo | null;
       if (address === null || address === undefined) throw new Error("server is not listening");
-      boundPort = address.port;
-      if (redirect !== undefined && config.tls?.redirectPort !== undefined) {
-        const plain = redirect;
-        await new Promise<void>((resolve, reject) => {
-          plain.once("error", reject);
-          plain.listen(config.tls?.redirectPort, host, () => {
-            plain.off("error", reject);
-            resolve();
-          });
-        });
-        logger.info({ port: this.redirectPort, httpsPort: boundPort }, "http redirect listening");
-      }
+      await tls?.listenRedirect(host, address.port);
       return address.port;
     },
     async close(reason = "shutdown") {
@@ -262,13 +234,7 @@ export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
       if (cluster !== undefined && !cluster.health.up) lifecycle.tellRoomsNow();
       cluster?.health.stop();
       // The redirect port first: nothing it answers could be served once the game port closes.
-      if (redirect?.listening === true) {
-        const plain = redirect;
-        await new Promise<void>((resolve) => {
-          plain.close(() => resolve());
-          plain.closeAllConnections();
-        });
-      }
+      await tls?.close();
       await server.gracefullyShutdown(false);
       await cluster?.liveness.stop();
       await Promise.all(onClose.map((close) => close()));
