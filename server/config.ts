@@ -69,6 +69,9 @@ const EnvSchema = z.object({
   HTTP_RATE_PER_MIN: int(1, 1_000_000).default(120),
   HTTP_BURST: int(1, 1_000_000).default(60),
   MATCHMAKE_MAX_BODY_BYTES: int(2, 1024 * 1024).default(4096),
+  MAX_PENDING_SEATS_PER_IP: int(1, 100_000).default(4),
+  MAX_SEATS_PER_IP_PER_ROOM: int(1, 100_000).default(8),
+  SEAT_RESERVATION_S: int(1, 300).default(8),
   RECONNECT_GRACE_S: int(0, 3600).default(20),
   CHAT_REPLAY_SIZE: int(50, 10_000).default(200),
   SHUTDOWN_TIMEOUT_S: int(1, 600).default(10),
@@ -160,6 +163,8 @@ export function parseConfig(
     inputBufferSize: e.INPUT_BUFFER_SIZE,
     reconnectGraceSeconds: e.RECONNECT_GRACE_S,
     chatReplaySize: e.CHAT_REPLAY_SIZE,
+    seatReservationSeconds: e.SEAT_RESERVATION_S,
+    maxSeatsPerIp: e.MAX_SEATS_PER_IP_PER_ROOM,
   };
   return {
     production: e.NODE_ENV === "production",
@@ -199,6 +204,8 @@ export function parseConfig(
       httpRatePerMinute: e.HTTP_RATE_PER_MIN,
       httpBurst: e.HTTP_BURST,
       matchmakeMaxBodyBytes: e.MATCHMAKE_MAX_BODY_BYTES,
+      maxPendingSeatsPerIp: e.MAX_PENDING_SEATS_PER_IP,
+      seatReservationSeconds: e.SEAT_RESERVATION_S,
     },
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_S,
     chat: {

@@ -75,12 +75,14 @@ export interface StartOptions {
 /**
  * Every bot connects from 127.0.0.1, so the per-IP limits that protect a
  * public server (SECURITY.md: MAX_CONNECTIONS_PER_IP, MAX_HTTP_SOCKETS_PER_IP, HTTP_BURST,
- * HTTP_RATE_PER_MIN) would refuse the load generator after a few dozen bots.
+ * HTTP_RATE_PER_MIN, MAX_PENDING_SEATS_PER_IP, MAX_SEATS_PER_IP_PER_ROOM) would refuse the load generator after a few dozen bots.
  * A scenario's own env can still set them.
  */
 export const LOAD_GENERATOR_ALLOWANCE = {
   MAX_CONNECTIONS_PER_IP: "100000",
   MAX_HTTP_SOCKETS_PER_IP: "100000",
+  MAX_PENDING_SEATS_PER_IP: "100000",
+  MAX_SEATS_PER_IP_PER_ROOM: "100000",
   HTTP_BURST: "1000000",
   HTTP_RATE_PER_MIN: "1000000",
 };

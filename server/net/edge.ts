@@ -14,6 +14,7 @@ import { createHttpAdmission, type HttpAdmission } from "./httpAdmission.ts";
 import { createHttpConnectionAdmission, type HttpConnectionAdmission } from "./httpConnections.ts";
 import { andThen, type MaybePromise } from "./maybePromise.ts";
 import { createOriginPolicy, type OriginPolicy } from "./originPolicy.ts";
+import { PendingSeats } from "./pendingSeats.ts";
 import { upgradeTarget } from "./upgradeTarget.ts";
 import { TokenBuckets } from "./rateLimits.ts";
 import {
@@ -53,6 +54,8 @@ export interface EdgeOptions {
   sharedHealth?: SharedLimitsHealth;
   /** True while matchmaking cannot work (a cluster with Redis down): /matchmake is refused with 503. */
   matchmakingUnavailable?: () => boolean;
+  /** ms since the epoch (seat reservations' lifetimes); default Date.now. */
+  now?: () => number;
 }
 
 /** What the edge needs of the shared stores. */
@@ -106,6 +109,8 @@ export interface Edge {
   readonly requests: TokenBuckets;
   /** The gate in front of /matchmake and /auth. */
   readonly http: HttpAdmission;
+  /** Seat reservations this process answered and no WebSocket has claimed yet, per IP (MAX_PENDING_SEATS_PER_IP). */
+  readonly pendingSeats: PendingSeats;
   /** This process' open non-WebSocket connections per peer address (httpConnections.ts). */
   readonly httpConnections: ConnectionLimits;
   /** A new TCP connection, before any byte is read: within MAX_HTTP_SOCKETS_PER_IP, or refused. */
@@ -133,6 +138,14 @@ export function createEdge(options: EdgeOptions): Edge {
   const requests = new TokenBuckets({ ratePerSecond: settings.httpRatePerMinute / 60, burst: settings.httpBurst });
   const limits = admissionLimits(options, requests, connections);
   const httpConnections = new ConnectionLimits(settings.maxHttpSocketsPerIp);
+  const now = options.now ?? Date.now;
+  const pendingSeats = new PendingSeats({
+    maxPerIp: settings.maxPendingSeatsPerIp,
+    holdMs: settings.seatReservationSeconds * 1000,
+  });
+  // Addresses that never come back would keep their expired entries: swept once per reservation lifetime.
+  const sweeper = setInterval(() => pendingSeats.sweep(now()), settings.seatReservationSeconds * 1000);
+  sweeper.unref();
   const admitConnection = createHttpConnectionAdmission(httpConnections, createProxyTrust(settings.trustedProxies));
   const http = createHttpAdmission({
     origins,
@@ -140,6 +153,8 @@ export function createEdge(options: EdgeOptions): Edge {
     requests: limits.budget,
     matchmakeMaxBodyBytes: settings.matchmakeMaxBodyBytes,
     matchmakingUnavailable: options.matchmakingUnavailable,
+    pendingSeats,
+    now,
     // Debug, not warn: a flood of refusals must not become a flood of log lines.
     onRefused: (refusal) => {
       countRefusal({ type: "http", reason: refusal.error });
@@ -154,6 +169,7 @@ export function createEdge(options: EdgeOptions): Edge {
     connections,
     requests,
     http,
+    pendingSeats,
     httpConnections,
     admitHttpConnection(peerAddress) {
       const verdict = admitConnection(peerAddress);
@@ -175,9 +191,12 @@ export function createEdge(options: EdgeOptions): Edge {
       return andThen(limits.budget.take(ip), (budget: BudgetVerdict) => {
         if (!budget.ok) return refuse(429, "too many requests", "rate_limited");
         // After the budget, so probing paths costs like any upgrade; the path itself is not logged.
-        if (upgradeTarget(url) === undefined) return refuse(404, "not found", "not_a_room");
+        const target = upgradeTarget(url);
+        if (target === undefined) return refuse(404, "not found", "not_a_room");
         return andThen(limits.connections(ip), (release: ConnectionSlot): UpgradeVerdict => {
           if (release === undefined) return refuse(429, "too many connections", "too_many_connections");
+          // The seat is being claimed now (or the room refuses it: either way it is no longer pending).
+          if (target.kind === "seat") pendingSeats.claimed(target.sessionId);
           return { accept: true, release };
         });
       });
@@ -203,7 +222,10 @@ export function createEdge(options: EdgeOptions): Edge {
     slowConsumerCutOff(roomId, buffered) {
       log?.info({ roomId, buffered }, "slow consumer cut off");
     },
-    close: limits.close,
+    close: () => {
+      clearInterval(sweeper);
+      limits.close();
+    },
   };
 }
 

@@ -41,4 +41,8 @@ export interface EdgeSettings {
   httpBurst: number;
   /** Largest /matchmake request body. */
   matchmakeMaxBodyBytes: number;
+  /** Seat reservations one IP may hold unclaimed at a time; the next matchmaking request gets 429 (pendingSeats.ts). */
+  maxPendingSeatsPerIp: number;
+  /** How long a reserved seat can be claimed by its WebSocket (the rooms' seatReservationTimeout), in seconds. */
+  seatReservationSeconds: number;
 }

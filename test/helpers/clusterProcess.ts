@@ -34,6 +34,8 @@ export async function startClusterProcess(
         // Every test client comes from 127.0.0.1; the per-IP limits are not what these tests are about.
         MAX_CONNECTIONS_PER_IP: "100000",
         MAX_HTTP_SOCKETS_PER_IP: "100000",
+        MAX_PENDING_SEATS_PER_IP: "100000",
+        MAX_SEATS_PER_IP_PER_ROOM: "100000",
         HTTP_BURST: "1000000",
         HTTP_RATE_PER_MIN: "1000000",
         SERVE_CLIENT: "none",
