@@ -45,7 +45,14 @@ export interface LogLine {
 
 export async function startHostileArena(overrides: TestServerOptions = {}): Promise<HostileArena> {
   const captured = captureLogs("debug");
-  const net: EdgeSettings = { ...defaultConfig().net, trustedProxies: ["127.0.0.1"], ...HEARTBEAT, ...overrides.net };
+  const defaults = defaultConfig().net;
+  const net: EdgeSettings = {
+    ...defaults,
+    trustedProxies: ["127.0.0.1"],
+    ...HEARTBEAT,
+    ...overrides.net,
+    cost: { ...defaults.cost, ...overrides.net?.cost },
+  };
   const ts = await startTestServer({
     ...overrides,
     auth: { secret: SECRET, ...overrides.auth },
