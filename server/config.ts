@@ -66,7 +66,7 @@ const EnvSchema = z.object({
   MAX_CONNECTIONS_PER_IP: int(1, 100_000).default(32),
   // Connection cost budgets (server/net/connectionCost.ts); an honest player costs ~0.1 ms/s and ~25 frames/s.
   MAX_DISPATCH_MS_PER_S: int(1, 1000).default(50),
-  MAX_DISPATCH_MS_PER_S_PER_IP: int(1, 100_000).default(200),
+  MAX_IP_DISPATCH_MS_PER_S: int(1, 100_000).default(200),
   MAX_FRAMES_PER_S_PER_IP: int(1, 10_000_000).default(1200),
   MAX_QUEUED_BYTES_PER_IP: int(64 * 1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
   LOOP_LAG_CUT_MS: int(0, 60_000).default(50),
@@ -208,7 +208,7 @@ export function parseConfig(
       matchmakeMaxBodyBytes: e.MATCHMAKE_MAX_BODY_BYTES,
       cost: {
         maxDispatchMsPerS: e.MAX_DISPATCH_MS_PER_S,
-        maxDispatchMsPerSPerIp: e.MAX_DISPATCH_MS_PER_S_PER_IP,
+        maxDispatchMsPerSPerIp: e.MAX_IP_DISPATCH_MS_PER_S,
         maxFramesPerSPerIp: e.MAX_FRAMES_PER_S_PER_IP,
         maxQueuedBytesPerIp: e.MAX_QUEUED_BYTES_PER_IP,
         loopLagCutMs: e.LOOP_LAG_CUT_MS,

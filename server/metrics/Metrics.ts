@@ -177,10 +177,10 @@ export function meterRedis(metrics: Metrics, redis: { readonly up: boolean }): v
 }
 
 /**
- * `tickwire_dispatch_cpu_top_seconds_per_second{scope}`: the heaviest
- * connection's and client IP's frame dispatch CPU, per second of wall time
- * (decay-weighted over ~1 s), read at each scrape: how close the heaviest is
- * to MAX_DISPATCH_MS_PER_S and MAX_DISPATCH_MS_PER_S_PER_IP.
+ * `tickwire_dispatch_top_ratio{scope}`: the heaviest connection's and client
+ * IP's frame dispatch time per second of wall time (a share of one core,
+ * decay-weighted over ~1 s), read at each scrape: how close the heaviest are
+ * to MAX_DISPATCH_MS_PER_S and MAX_IP_DISPATCH_MS_PER_S.
  */
 export function meterConnectionCosts(
   metrics: Metrics,
@@ -188,8 +188,8 @@ export function meterConnectionCosts(
   now: () => number,
 ): void {
   new Gauge({
-    name: "tickwire_dispatch_cpu_top_seconds_per_second",
-    help: "Frame dispatch CPU of the heaviest connection (scope=connection) and client IP (scope=ip), seconds per second.",
+    name: "tickwire_dispatch_top_ratio",
+    help: "Frame dispatch time per second (share of one core) of the heaviest connection (scope=connection) and client IP (scope=ip).",
     labelNames: ["scope"],
     registers: [metrics.registry],
     collect() {

@@ -9,7 +9,7 @@ import { attackerIp, fromIp, hostileCase, mintToken, useHostileArena, type Hosti
 /**
  * Connections that cost too much to serve (server/net/connectionCost.ts,
  * applied by colyseus/costCutter.ts), at the documented defaults
- * (MAX_DISPATCH_MS_PER_S 50, MAX_DISPATCH_MS_PER_S_PER_IP 200).
+ * (MAX_DISPATCH_MS_PER_S 50, MAX_IP_DISPATCH_MS_PER_S 200).
  *
  * How a frame is made expensive here: room B's chat handler is replaced, from
  * this process, by one that burns the CPU for a few ms (as room-faults.test.ts
@@ -116,7 +116,7 @@ hostileCase(
 hostileCase(
   get,
   "16 connections from one IP, each under its own budget (4 lines/s × 4 ms = 16 ms/s; one at 32 ms/s), 272 ms/s together",
-  "the IP's heaviest is cut first with 4413, then others until the rest fit MAX_DISPATCH_MS_PER_S_PER_IP; others stay",
+  "the IP's heaviest is cut first with 4413, then others until the rest fit MAX_IP_DISPATCH_MS_PER_S; others stay",
   async (arena) => {
     const room = await costlyRoom(arena, 4);
     const ip = attackerIp();
