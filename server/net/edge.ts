@@ -1,5 +1,6 @@
 import type { Logger } from "../logger.ts";
 import { createClientIpResolver, createProxyTrust, limitKey, type ClientIpResolver } from "./clientIp.ts";
+import type { CutReason, Cut } from "./connectionCost.ts";
 import { ConnectionLimits } from "./connectionLimits.ts";
 import type { EdgeSettings } from "./edgeSettings.ts";
 import {
@@ -44,6 +45,8 @@ export interface EdgeOptions {
   logger: Logger | undefined;
   /** Counts each refusal (`tickwire_messages_rejected_total`); refusals are otherwise only debug-logged. */
   countRefusal?: CountEdgeRefusal;
+  /** Counts each connection cut for its cost (`tickwire_connections_cut_total{reason}`). */
+  countCut?: (reason: CutReason) => void;
   /**
    * Cluster mode: the stores that make the per-IP budget and cap hold for the
    * whole deployment (server/cluster/sharedLimits.ts). Unset: both are held in
@@ -125,12 +128,24 @@ export interface Edge {
   joinNotCompleted(roomId: string | undefined, why: "timeout" | "overflow"): void;
   /** A client that stopped reading was cut off with this many bytes queued. */
   slowConsumerCutOff(roomId: string | undefined, buffered: number): void;
+  /** The key a connection's per-IP limits and costs are held under (clientIp.ts limitKey). */
+  ipOf(remoteAddress: string | undefined, forwardedFor: string | string[] | undefined): string;
+  /** A connection is being cut for its cost (connectionCost.ts): one warn line naming the reason, one count. */
+  connectionCut(cut: Cut<unknown>): void;
   /** Stop republishing connection counts (the app is closing). */
   close(): void;
 }
 
 export function createEdge(options: EdgeOptions): Edge {
-  const { settings, production, framePolicy, shuttingDown, logger, countRefusal = () => undefined } = options;
+  const {
+    settings,
+    production,
+    framePolicy,
+    shuttingDown,
+    logger,
+    countRefusal = () => undefined,
+    countCut = () => undefined,
+  } = options;
   const log = logger?.child({ component: "edge" });
   const origins = createOriginPolicy({ allowedOrigins: settings.allowedOrigins, allowLocalhost: !production });
   const clientIp = createClientIpResolver(settings.trustedProxies);
@@ -221,6 +236,15 @@ export function createEdge(options: EdgeOptions): Edge {
     },
     slowConsumerCutOff(roomId, buffered) {
       log?.info({ roomId, buffered }, "slow consumer cut off");
+    },
+    ipOf(remoteAddress, forwardedFor) {
+      return limitKey(clientIp(remoteAddress, forwardedFor));
+    },
+    connectionCut({ subject: _socket, label, ...figures }) {
+      countCut(figures.reason);
+      // Warn, and not rate-limited: each line is a connection closed, and an
+      // address has at most MAX_CONNECTIONS_PER_IP of them at a time.
+      log?.warn({ ...label, ...figures, limits: settings.cost }, "connection cut: too costly");
     },
     close: () => {
       clearInterval(sweeper);

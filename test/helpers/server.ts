@@ -30,6 +30,17 @@ const UNLIMITED_PER_IP = {
 const UNLIMITED_SEATS_PER_IP = { maxSeatsPerIp: 100_000 };
 
 /**
+ * The per-IP cost budgets (server/net/connectionCost.ts) lifted for the same
+ * reason: a file's players and bots, all 127.0.0.1, are one address. The
+ * per-connection budget and the loop-lag cut stay at their defaults.
+ */
+const UNLIMITED_COST_PER_IP = {
+  maxDispatchMsPerSPerIp: 100_000,
+  maxFramesPerSPerIp: 10_000_000,
+  maxQueuedBytesPerIp: 1024 * 1024 * 1024,
+};
+
+/**
  * Boot the real app factory on a free port. `@colyseus/testing`'s own `boot()`
  * always binds 2568, which would collide between test files, so this listens on
  * port 0 and hands the harness the port it actually got.
@@ -46,7 +57,7 @@ export async function startTestServer({
     logLevel: "silent",
     client: { mode: "none" },
     ...overrides,
-    net: { ...UNLIMITED_PER_IP, ...net },
+    net: { ...UNLIMITED_PER_IP, ...net, cost: { ...UNLIMITED_COST_PER_IP, ...net?.cost } },
     arena: { ...UNLIMITED_SEATS_PER_IP, ...arena },
     world: { ...UNLIMITED_SEATS_PER_IP, ...world },
   });
