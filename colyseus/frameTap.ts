@@ -1,8 +1,10 @@
+import { performance } from "node:perf_hooks";
 import { Protocol, getMessageBytes } from "@colyseus/core";
 import type { WebSocket } from "ws";
 import { ServerMessage, type ProtocolError } from "../shared/index.ts";
 import type { FrameAdmission } from "../server/net/frameAdmission.ts";
 import { closeOnPurpose, reconnectionDenied } from "./closeSocket.ts";
+import type { FrameMeter } from "./costCutter.ts";
 
 /**
  * Mirrors: ws@8.23.0 lib/websocket.js (receiverOnMessage: `this[kWebSocket].emit('message', data, isBinary)`, no try)
@@ -22,8 +24,14 @@ import { closeOnPurpose, reconnectionDenied } from "./closeSocket.ts";
  * an uncaught exception and ends the process (reproduced with a throwing
  * listener). Room handlers are already wrapped by `onUncaughtException`;
  * this catches the rest (core decoding, input decoding, the protocol switch).
+ *
+ * Why the meter is here: this is the one place every frame's whole cost is
+ * spent, synchronously, inside one call: the admission (the frame policy
+ * decodes inputs), then Colyseus' decoding and the room's handler. One
+ * `performance.now()` pair around it, no allocation (costCutter.ts), so
+ * whatever makes a frame expensive is measured, not only what a rule names.
  */
-export function tapInboundFrames(ws: WebSocket, admission: FrameAdmission): void {
+export function tapInboundFrames(ws: WebSocket, admission: FrameAdmission, meter?: FrameMeter): void {
   const emit = ws.emit.bind(ws) as (event: string | symbol, ...args: unknown[]) => boolean;
 
   const tappedEmit = (event: string | symbol, ...args: unknown[]): boolean => {
@@ -33,6 +41,16 @@ export function tapInboundFrames(ws: WebSocket, admission: FrameAdmission): void
     // flood closed with 4429 is one refusal in the logs and counters, not one
     // per frame still in flight.
     if (reconnectionDenied(ws)) return true;
+    if (meter === undefined) return admitAndDispatch(args);
+    const startedAt = performance.now();
+    try {
+      return admitAndDispatch(args);
+    } finally {
+      meter(startedAt, performance.now(), (args[0] as Buffer).byteLength);
+    }
+  };
+
+  const admitAndDispatch = (args: unknown[]): boolean => {
     const decision = admission.admit(args[0] as Buffer, args[1] === true);
     switch (decision.action) {
       case "drop":
@@ -45,7 +63,7 @@ export function tapInboundFrames(ws: WebSocket, admission: FrameAdmission): void
         break;
     }
     try {
-      return emit(event, ...args);
+      return emit("message", ...args);
     } catch (error) {
       const close = admission.dispatchThrew(error);
       closeOnPurpose(ws, close.code, close.reason);

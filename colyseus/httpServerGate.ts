@@ -2,9 +2,15 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import https from "node:https";
 import type { Socket } from "node:net";
 import { NOT_FOUND_BODY } from "../server/http/plainAnswers.ts";
-import type { HttpAdmission, HttpRefusalResponse } from "../server/net/httpAdmission.ts";
+import {
+  isRefusal,
+  type HttpAdmission,
+  type HttpRefusalResponse,
+  type MatchmakeAdmitted,
+} from "../server/net/httpAdmission.ts";
 import type { HttpConnectionAdmission } from "../server/net/httpConnections.ts";
 import { routedPath } from "../server/net/requestPath.ts";
+import { withMatchmakeClient } from "./matchmakeContext.ts";
 
 /**
  * Mirrors: @colyseus/core@0.18.17 src/router/index.ts (bindRouterToTransport: `server.prependListener("request", …)`, the `/__healthcheck` endpoint it adds)
@@ -144,8 +150,13 @@ export function createGatedHttpServer(
       headers: req.headers,
       remoteAddress: req.socket.remoteAddress,
     });
+    const pass = (admitted: MatchmakeAdmitted | undefined): boolean => {
+      if (admitted === undefined) return emit(event, ...args);
+      watchAnswer(res, admitted);
+      return withMatchmakeClient(admitted.clientKey, () => emit(event, ...args));
+    };
     if (!(verdict instanceof Promise)) {
-      if (verdict === undefined) return emit(event, ...args);
+      if (!isRefusal(verdict)) return pass(verdict);
       answer(res, verdict);
       return true;
     }
@@ -154,10 +165,13 @@ export function createGatedHttpServer(
     // connection until the response ends. The admission never rejects and is
     // bounded by its store timeout; the catch is a last resort, not a path.
     verdict.then(
-      (refusal) => {
-        if (req.destroyed || res.writableEnded) return;
-        if (refusal === undefined) emit(event, ...args);
-        else answer(res, refusal);
+      (settled) => {
+        if (req.destroyed || res.writableEnded) {
+          if (!isRefusal(settled)) settled?.answered(0, "");
+          return;
+        }
+        if (isRefusal(settled)) answer(res, settled);
+        else pass(settled);
       },
       () => answer(res, UNAVAILABLE),
     );
@@ -165,6 +179,47 @@ export function createGatedHttpServer(
   };
   server.emit = gatedEmit as typeof server.emit;
   return server;
+}
+
+/** A seat reservation answer is ~150 bytes; more is not one (and is not kept). */
+const ANSWER_BYTES_KEPT = 4096;
+
+/**
+ * Tell the admission how a matchmaking request was answered: its status and
+ * the first bytes of its body (the seat reservation's JSON). Colyseus' router
+ * writes it with `res.write`/`res.end` (core router/node.ts setResponse); a
+ * request that ends without an answer (the client went away) reports 0.
+ */
+function watchAnswer(res: ServerResponse, admitted: MatchmakeAdmitted): void {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  const keep = (chunk: unknown, encoding?: unknown): void => {
+    if (kept >= ANSWER_BYTES_KEPT || chunk === undefined || chunk === null || typeof chunk === "function") return;
+    const bytes =
+      typeof chunk === "string"
+        ? Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8")
+        : Buffer.from(chunk as Uint8Array);
+    chunks.push(bytes);
+    kept += bytes.length;
+  };
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.write = ((...args: unknown[]) => {
+    keep(args[0], args[1]);
+    return write(...args);
+  }) as typeof res.write;
+  res.end = ((...args: unknown[]) => {
+    keep(args[0], args[1]);
+    return end(...args);
+  }) as typeof res.end;
+  let reported = false;
+  const report = (status: number): void => {
+    if (reported) return;
+    reported = true;
+    admitted.answered(status, Buffer.concat(chunks).subarray(0, ANSWER_BYTES_KEPT).toString("utf8"));
+  };
+  res.once("finish", () => report(res.statusCode));
+  res.once("close", () => report(res.writableFinished ? res.statusCode : 0));
 }
 
 /** Answered if the admission itself failed: refused, never let through unchecked. */

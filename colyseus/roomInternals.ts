@@ -2,8 +2,9 @@ import type { Room } from "@colyseus/core";
 
 /**
  * Mirrors: @colyseus/core@0.18.17 src/Room.ts (private `_reservedSeats`, `_reconnections`, `resetAutoDisposeTimeout`; Room#_disposeIfEmpty, #allowReconnection)
+ * Mirrors: @colyseus/core@0.18.17 src/Room.ts (Room#_reserveSeat(sessionId, joinOptions, authData, seconds, allowReconnection), called by MatchMaker reserveSeatFor; false = "already full")
  *
- * The two places where Tickwire reaches into Colyseus' private room fields
+ * The places where Tickwire reaches into Colyseus' private room fields
  * (pinned by test/wall/room.test.ts and the hostile suite's
  * shutdown and reconnection tests).
  */
@@ -15,6 +16,40 @@ interface RoomInternals {
   /** reconnectionToken → [sessionId, Deferred of the reconnecting client]. */
   _reconnections?: Record<string, [string, { reject(reason?: unknown): void }]>;
   resetAutoDisposeTimeout?: (seconds: number) => void;
+  _reserveSeat?: (sessionId: string, joinOptions?: unknown, authData?: unknown, ...rest: unknown[]) => Promise<boolean>;
+}
+
+/** What a seat guard sees: the new reservation's auth data, and that of every seat the room already holds. */
+export type SeatGuard = (authData: unknown, held: unknown[]) => boolean;
+
+/**
+ * Refuse a new seat reservation when `mayReserve` says no. The room already
+ * holds a seat for each client in it and for each reservation, claimed or
+ * not (`_reservedSeats` lists both unclaimed seats and reconnection seats,
+ * each with the auth data of the session: a dropped client has left
+ * `clients` by then; a seat being claimed is made non-enumerable once its
+ * client is in `clients`, so nothing is counted twice). Reconnection seats
+ * (`allowReconnection`) are never refused: the player already holds theirs.
+ * A refusal is core's own "room is full" (`_reserveSeat` answering false):
+ * the matchmaker answers the request with its seat reservation error.
+ */
+export function guardSeatReservations(room: Room, mayReserve: SeatGuard): void {
+  const core = room as unknown as RoomInternals;
+  const reserve = core._reserveSeat;
+  if (reserve === undefined) throw new Error("Room#_reserveSeat is gone: see colyseus/roomInternals.ts");
+  core._reserveSeat = function guardedReserveSeat(sessionId, joinOptions, authData, ...rest) {
+    const allowReconnection = rest[1] === true;
+    if (!allowReconnection) {
+      const held = [
+        ...Array.from(room.clients, (client) => client.auth as unknown),
+        ...Object.values(core._reservedSeats ?? {}).map((seat) =>
+          Array.isArray(seat) ? (seat[1] as unknown) : undefined,
+        ),
+      ];
+      if (!mayReserve(authData, held)) return Promise.resolve(false);
+    }
+    return reserve.call(room, sessionId, joinOptions, authData, ...rest);
+  };
 }
 
 /**

@@ -4,6 +4,7 @@ import { WebSocketTransport } from "@colyseus/ws-transport";
 import type { WebSocket } from "ws";
 import type { Edge, UpgradeVerdict } from "../server/net/edge.ts";
 import { denyReconnection } from "./closeSocket.ts";
+import { CostCutter } from "./costCutter.ts";
 import { tapInboundFrames } from "./frameTap.ts";
 import { createGatedHttpServer, type HttpServerLimits } from "./httpServerGate.ts";
 import { gateJoinHandshake } from "./joinGate.ts";
@@ -11,7 +12,7 @@ import { guardSlowConsumer } from "./sendGuard.ts";
 import { wsErrorRefusal } from "./wsErrors.ts";
 
 /**
- * Mirrors: @colyseus/ws-transport@0.18.4 src/WebSocketTransport.ts (constructor options, `wss` 'connection', onConnection's `/<processId>/<roomId>` path, its latency-check socket when neither a room id nor a sessionId is given)
+ * Mirrors: @colyseus/ws-transport@0.18.4 src/WebSocketTransport.ts (constructor options, `wss` 'connection', shutdown(), onConnection's `/<processId>/<roomId>` path, its latency-check socket when neither a room id nor a sessionId is given)
  * Mirrors: @colyseus/core@0.18.17 src/MatchMaker.ts (getLocalRoomById reads a plain object, so `constructor` finds a function), src/Transport.ts (connectClientToRoom calls room.hasReservedSeat on what it found)
  * Mirrors: ws@8.23.0 lib/websocket-server.js (verifyClient and its async two-argument form, maxPayload, maxFragments, maxBufferedChunks; 'error' before a protocol-violation close)
  */
@@ -48,11 +49,14 @@ type VerifyDone = (accept: boolean, code?: number, message?: string) => void;
  * - per connection: the frame tap applying the frame admission (rate, frame
  *   policy, dispatch firewall), the join handshake deadline, and the
  *   slow-consumer cap.
+ * - the cost meter (costCutter.ts): each connection's dispatch time, frames
+ *   and unsent bytes, alone and summed per client IP; the heaviest are cut.
  * - `tls` (TLS_CERT_FILE): the server is an https.Server, so the same port
  *   serves https:// and wss:// with every limit above (httpServerGate.ts).
  */
 export class GuardedTransport extends WebSocketTransport {
   readonly edge: Edge;
+  readonly costs: CostCutter;
   /** With TLS, the https.Server (for `setSecureContext` on SIGHUP, server/tls/CertificateReloader.ts); else undefined. */
   readonly httpsServer: HttpsServer | undefined;
 
@@ -98,12 +102,19 @@ export class GuardedTransport extends WebSocketTransport {
     });
     this.edge = edge;
     this.httpsServer = tls === undefined ? undefined : (server as HttpsServer);
+    const costs = new CostCutter(settings.cost, (cut) => edge.connectionCut(cut));
+    this.costs = costs;
 
     this.wss.on("connection", (ws: WebSocket, req: IncomingMessage) => {
       const roomId = roomIdOf(req);
       // Before the tap: the tap's checks run first on every frame (joinGate.ts).
       gateJoinHandshake(ws, settings.joinHandshakeTimeoutMs, (why) => edge.joinNotCompleted(roomId, why));
-      tapInboundFrames(ws, edge.frames(roomId));
+      const meter = costs.meter(ws, {
+        ip: edge.ipOf(req.socket.remoteAddress, req.headers["x-forwarded-for"]),
+        roomId,
+        sessionId: sessionIdOf(req),
+      });
+      tapInboundFrames(ws, edge.frames(roomId), meter);
       guardSlowConsumer(ws, settings.maxBufferedBytes, (buffered) => edge.slowConsumerCutOff(roomId, buffered));
       // `ws` emits 'error' for protocol violations (bad opcode, invalid UTF-8,
       // oversize, too many fragments) and then closes with the matching code:
@@ -113,6 +124,11 @@ export class GuardedTransport extends WebSocketTransport {
         denyReconnection(ws);
       });
     });
+  }
+
+  override shutdown(): void {
+    this.costs.stop();
+    super.shutdown();
   }
 }
 
@@ -124,4 +140,16 @@ export class GuardedTransport extends WebSocketTransport {
 export function roomIdOf(req: Pick<IncomingMessage, "url">): string | undefined {
   const path = (req.url ?? "").split("?")[0] ?? "";
   return /\/[\w-]+\/([\w-]+)$/.exec(path)?.[1];
+}
+
+/**
+ * The `sessionId` query parameter of a seat's connection (upgradeTarget.ts),
+ * for log lines: it is public (every player sees the others' in the state),
+ * unlike the query's tokens, which are never read here.
+ */
+export function sessionIdOf(req: Pick<IncomingMessage, "url">): string | undefined {
+  const query = (req.url ?? "").split("?")[1];
+  if (query === undefined) return undefined;
+  const sessionId = new URLSearchParams(query).get("sessionId");
+  return sessionId !== null && /^[\w-]{1,64}$/.test(sessionId) ? sessionId : undefined;
 }

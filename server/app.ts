@@ -1,5 +1,6 @@
 import "../colyseus/webSocketGlobal.ts";
 import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
 import { defineRoom, defineServer } from "@colyseus/core";
 import { restrictMatchmakingCors } from "../colyseus/cors.ts";
 import { GuardedTransport } from "../colyseus/transport.ts";
@@ -18,7 +19,7 @@ import { hideFramework, mountPlainFallbacks } from "./http/plainAnswers.ts";
 import { mountRoomList } from "./http/rooms.ts";
 import { ServerLifecycle } from "./lifecycle/ServerLifecycle.ts";
 import { colyseusLogger, createLogger, type Logger } from "./logger.ts";
-import { createMetrics, meterRedis, type Metrics } from "./metrics/Metrics.ts";
+import { createMetrics, meterConnectionCosts, meterRedis, type Metrics } from "./metrics/Metrics.ts";
 import { createEdge } from "./net/edge.ts";
 import { tickwireFramePolicy } from "./net/framePolicy.ts";
 import { configureArenaRoom } from "./rooms/ArenaRoom.ts";
@@ -92,6 +93,7 @@ function buildServer(
     shuttingDown: () => lifecycle.shuttingDown,
     logger,
     countRefusal: ({ type, reason }) => metrics.messagesRejected.inc({ type, reason }),
+    countCut: (reason) => metrics.connectionsCut.inc({ reason }),
     shared: sharedLimits,
     ...(cluster === undefined ? {} : { matchmakingUnavailable: () => !cluster.health.up }),
     sharedHealth: {
@@ -195,6 +197,8 @@ export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
   const cluster = deps.cluster;
   if (cluster !== undefined) meterRedis(metrics, cluster.health);
   const transport = server.transport as GuardedTransport;
+  // The meter's clock is performance.now() (colyseus/costCutter.ts).
+  meterConnectionCosts(metrics, transport.costs.costs, () => performance.now());
   const tls =
     config.tls === undefined || certificate === undefined
       ? undefined

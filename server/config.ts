@@ -6,6 +6,7 @@ import type { ChatSettings } from "./chat/ChatSettings.ts";
 import { boundAddress, isPublicAddress, isRedisUrl, type ClusterSettings } from "./cluster/ClusterSettings.ts";
 import type { ClientSettings } from "./http/client.ts";
 import { parseAddressOrCidr } from "./net/clientIp.ts";
+import type { ConnectionCostSettings } from "./net/connectionCost.ts";
 import type { EdgeSettings } from "./net/edgeSettings.ts";
 import { isHttpOrigin } from "./net/originPolicy.ts";
 import type { ArenaRoomSettings } from "./rooms/ArenaRoom.ts";
@@ -64,12 +65,21 @@ const EnvSchema = z.object({
   MAX_MESSAGES_PER_S: int(1, 10_000).default(120),
   JOIN_ACK_TIMEOUT_MS: int(100, 60_000).default(5000),
   MAX_CONNECTIONS_PER_IP: int(1, 100_000).default(32),
+  // Connection cost budgets (server/net/connectionCost.ts); an honest player costs ~0.1 ms/s and ~25 frames/s.
+  MAX_DISPATCH_MS_PER_S: int(1, 1000).default(50),
+  MAX_IP_DISPATCH_MS_PER_S: int(1, 100_000).default(200),
+  MAX_FRAMES_PER_S_PER_IP: int(1, 10_000_000).default(1200),
+  MAX_QUEUED_BYTES_PER_IP: int(64 * 1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
+  LOOP_LAG_CUT_MS: int(0, 60_000).default(50),
   MAX_HTTP_SOCKETS_PER_IP: int(1, 100_000).default(64),
   // At most the fixed 30 s whole-request timeout, which Node requires to be the larger.
   HTTP_HEADERS_TIMEOUT_MS: int(100, 30_000).default(10_000),
   HTTP_RATE_PER_MIN: int(1, 1_000_000).default(120),
   HTTP_BURST: int(1, 1_000_000).default(60),
   MATCHMAKE_MAX_BODY_BYTES: int(2, 1024 * 1024).default(4096),
+  MAX_PENDING_SEATS_PER_IP: int(1, 100_000).default(4),
+  MAX_SEATS_PER_IP_PER_ROOM: int(1, 100_000).default(8),
+  SEAT_RESERVATION_S: int(1, 300).default(8),
   RECONNECT_GRACE_S: int(0, 3600).default(20),
   CHAT_REPLAY_SIZE: int(50, 10_000).default(200),
   SHUTDOWN_TIMEOUT_S: int(1, 600).default(10),
@@ -168,6 +178,8 @@ export function parseConfig(
     inputBufferSize: e.INPUT_BUFFER_SIZE,
     reconnectGraceSeconds: e.RECONNECT_GRACE_S,
     chatReplaySize: e.CHAT_REPLAY_SIZE,
+    seatReservationSeconds: e.SEAT_RESERVATION_S,
+    maxSeatsPerIp: e.MAX_SEATS_PER_IP_PER_ROOM,
   };
   return {
     production: e.NODE_ENV === "production",
@@ -207,6 +219,15 @@ export function parseConfig(
       httpRatePerMinute: e.HTTP_RATE_PER_MIN,
       httpBurst: e.HTTP_BURST,
       matchmakeMaxBodyBytes: e.MATCHMAKE_MAX_BODY_BYTES,
+      maxPendingSeatsPerIp: e.MAX_PENDING_SEATS_PER_IP,
+      seatReservationSeconds: e.SEAT_RESERVATION_S,
+      cost: {
+        maxDispatchMsPerS: e.MAX_DISPATCH_MS_PER_S,
+        maxDispatchMsPerSPerIp: e.MAX_IP_DISPATCH_MS_PER_S,
+        maxFramesPerSPerIp: e.MAX_FRAMES_PER_S_PER_IP,
+        maxQueuedBytesPerIp: e.MAX_QUEUED_BYTES_PER_IP,
+        loopLagCutMs: e.LOOP_LAG_CUT_MS,
+      },
     },
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_S,
     chat: {
@@ -309,7 +330,7 @@ export type ConfigOverrides = Partial<Omit<Config, "arena" | "world" | "auth" | 
   world?: Partial<WorldRoomSettings>;
   auth?: Partial<AuthSettings>;
   chat?: Partial<ChatSettings>;
-  net?: Partial<EdgeSettings>;
+  net?: Partial<Omit<EdgeSettings, "cost">> & { cost?: Partial<ConnectionCostSettings> };
 };
 
 export function defaultConfig(overrides: ConfigOverrides = {}): Config {
@@ -320,7 +341,7 @@ export function defaultConfig(overrides: ConfigOverrides = {}): Config {
     arena: { ...base.arena, ...overrides.arena },
     world: { ...base.world, ...overrides.world },
     auth: { ...base.auth, ...overrides.auth },
-    net: { ...base.net, ...overrides.net },
+    net: { ...base.net, ...overrides.net, cost: { ...base.net.cost, ...overrides.net?.cost } },
     chat: { ...base.chat, ...overrides.chat },
     client: { ...base.client, ...overrides.client },
   };

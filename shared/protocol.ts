@@ -85,6 +85,12 @@ export const TickwireCloseCode = {
    * JOIN_ACK_TIMEOUT_MS, or sent too many frames before doing so.
    */
   JoinTimeout: 4408,
+  /**
+   * This connection cost the server too much to serve (dispatch CPU, frames
+   * or unsent bytes over its budget or its address', or the heaviest while
+   * the event loop lagged): server/net/connectionCost.ts, SECURITY.md.
+   */
+  TooCostly: 4413,
   /** More than twice the allowed frames (MAX_MESSAGES_PER_S) in one second. */
   RateLimited: 4429,
   /** Processing a frame from this client failed inside the server; only this client is closed. */

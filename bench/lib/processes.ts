@@ -75,14 +75,22 @@ export interface StartOptions {
 /**
  * Every bot connects from 127.0.0.1, so the per-IP limits that protect a
  * public server (SECURITY.md: MAX_CONNECTIONS_PER_IP, MAX_HTTP_SOCKETS_PER_IP, HTTP_BURST,
- * HTTP_RATE_PER_MIN) would refuse the load generator after a few dozen bots.
+ * HTTP_RATE_PER_MIN, MAX_PENDING_SEATS_PER_IP, MAX_SEATS_PER_IP_PER_ROOM) would refuse the load generator after a
+ * few dozen bots, and the per-IP cost budgets (MAX_IP_DISPATCH_MS_PER_S, MAX_FRAMES_PER_S_PER_IP,
+ * MAX_QUEUED_BYTES_PER_IP) would cut its bots by the hundred. The per-connection
+ * budget and the loop-lag cut stay: a bot costs what an honest player does.
  * A scenario's own env can still set them.
  */
 export const LOAD_GENERATOR_ALLOWANCE = {
   MAX_CONNECTIONS_PER_IP: "100000",
   MAX_HTTP_SOCKETS_PER_IP: "100000",
+  MAX_PENDING_SEATS_PER_IP: "100000",
+  MAX_SEATS_PER_IP_PER_ROOM: "100000",
   HTTP_BURST: "1000000",
   HTTP_RATE_PER_MIN: "1000000",
+  MAX_IP_DISPATCH_MS_PER_S: "100000",
+  MAX_FRAMES_PER_S_PER_IP: "10000000",
+  MAX_QUEUED_BYTES_PER_IP: "1073741824",
 };
 
 export async function startNodeServer(options: StartOptions): Promise<NodeProcess> {

@@ -26,6 +26,8 @@ export interface Metrics {
   readonly sharedLimitsDegraded: Gauge;
   /** Admission decisions taken with the per-process limit because the shared store failed, by limit ("http", "connections"). */
   readonly sharedLimitsFallbacks: Counter<"limit">;
+  /** Connections cut for their cost (server/net/connectionCost.ts), by reason: cpu, frames, queued_bytes, loop_lag. */
+  readonly connectionsCut: Counter<"reason">;
   /** One fixed step (simulation plus interest update), by room type. */
   readonly tickDuration: Histogram<"room">;
   /** One broadcastPatch: encode (every view) and hand every frame to its socket, by room type. */
@@ -122,6 +124,12 @@ export function createMetrics(): Metrics {
       labelNames: ["limit"],
       registers: [registry],
     }),
+    connectionsCut: new Counter({
+      name: "tickwire_connections_cut_total",
+      help: "Connections closed because they cost too much to serve, by reason (cpu, frames, queued_bytes, loop_lag).",
+      labelNames: ["reason"],
+      registers: [registry],
+    }),
     tickDuration: new Histogram({
       name: "tickwire_tick_duration_seconds",
       help: "One fixed step: simulation plus interest update.",
@@ -164,6 +172,30 @@ export function meterRedis(metrics: Metrics, redis: { readonly up: boolean }): v
     registers: [metrics.registry],
     collect() {
       this.set(redis.up ? 1 : 0);
+    },
+  });
+}
+
+/**
+ * `tickwire_dispatch_top_ratio{scope}`: the heaviest connection's and client
+ * IP's frame dispatch time per second of wall time (a share of one core,
+ * decay-weighted over ~1 s), read at each scrape: how close the heaviest are
+ * to MAX_DISPATCH_MS_PER_S and MAX_IP_DISPATCH_MS_PER_S.
+ */
+export function meterConnectionCosts(
+  metrics: Metrics,
+  costs: { top(now: number): { connectionMsPerS: number; ipMsPerS: number } },
+  now: () => number,
+): void {
+  new Gauge({
+    name: "tickwire_dispatch_top_ratio",
+    help: "Frame dispatch time per second (share of one core) of the heaviest connection (scope=connection) and client IP (scope=ip).",
+    labelNames: ["scope"],
+    registers: [metrics.registry],
+    collect() {
+      const top = costs.top(now());
+      this.set({ scope: "connection" }, top.connectionMsPerS / 1000);
+      this.set({ scope: "ip" }, top.ipMsPerS / 1000);
     },
   });
 }

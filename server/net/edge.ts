@@ -1,5 +1,6 @@
 import type { Logger } from "../logger.ts";
 import { createClientIpResolver, createProxyTrust, limitKey, type ClientIpResolver } from "./clientIp.ts";
+import type { CutReason, Cut } from "./connectionCost.ts";
 import { ConnectionLimits } from "./connectionLimits.ts";
 import type { EdgeSettings } from "./edgeSettings.ts";
 import {
@@ -14,6 +15,7 @@ import { createHttpAdmission, type HttpAdmission } from "./httpAdmission.ts";
 import { createHttpConnectionAdmission, type HttpConnectionAdmission } from "./httpConnections.ts";
 import { andThen, type MaybePromise } from "./maybePromise.ts";
 import { createOriginPolicy, type OriginPolicy } from "./originPolicy.ts";
+import { PendingSeats } from "./pendingSeats.ts";
 import { upgradeTarget } from "./upgradeTarget.ts";
 import { TokenBuckets } from "./rateLimits.ts";
 import {
@@ -43,6 +45,8 @@ export interface EdgeOptions {
   logger: Logger | undefined;
   /** Counts each refusal (`tickwire_messages_rejected_total`); refusals are otherwise only debug-logged. */
   countRefusal?: CountEdgeRefusal;
+  /** Counts each connection cut for its cost (`tickwire_connections_cut_total{reason}`). */
+  countCut?: (reason: CutReason) => void;
   /**
    * Cluster mode: the stores that make the per-IP budget and cap hold for the
    * whole deployment (server/cluster/sharedLimits.ts). Unset: both are held in
@@ -53,6 +57,8 @@ export interface EdgeOptions {
   sharedHealth?: SharedLimitsHealth;
   /** True while matchmaking cannot work (a cluster with Redis down): /matchmake is refused with 503. */
   matchmakingUnavailable?: () => boolean;
+  /** ms since the epoch (seat reservations' lifetimes); default Date.now. */
+  now?: () => number;
 }
 
 /** What the edge needs of the shared stores. */
@@ -106,6 +112,8 @@ export interface Edge {
   readonly requests: TokenBuckets;
   /** The gate in front of /matchmake and /auth. */
   readonly http: HttpAdmission;
+  /** Seat reservations this process answered and no WebSocket has claimed yet, per IP (MAX_PENDING_SEATS_PER_IP). */
+  readonly pendingSeats: PendingSeats;
   /** This process' open non-WebSocket connections per peer address (httpConnections.ts). */
   readonly httpConnections: ConnectionLimits;
   /** A new TCP connection, before any byte is read: within MAX_HTTP_SOCKETS_PER_IP, or refused. */
@@ -120,12 +128,24 @@ export interface Edge {
   joinNotCompleted(roomId: string | undefined, why: "timeout" | "overflow"): void;
   /** A client that stopped reading was cut off with this many bytes queued. */
   slowConsumerCutOff(roomId: string | undefined, buffered: number): void;
+  /** The key a connection's per-IP limits and costs are held under (clientIp.ts limitKey). */
+  ipOf(remoteAddress: string | undefined, forwardedFor: string | string[] | undefined): string;
+  /** A connection is being cut for its cost (connectionCost.ts): one warn line naming the reason, one count. */
+  connectionCut(cut: Cut<unknown>): void;
   /** Stop republishing connection counts (the app is closing). */
   close(): void;
 }
 
 export function createEdge(options: EdgeOptions): Edge {
-  const { settings, production, framePolicy, shuttingDown, logger, countRefusal = () => undefined } = options;
+  const {
+    settings,
+    production,
+    framePolicy,
+    shuttingDown,
+    logger,
+    countRefusal = () => undefined,
+    countCut = () => undefined,
+  } = options;
   const log = logger?.child({ component: "edge" });
   const origins = createOriginPolicy({ allowedOrigins: settings.allowedOrigins, allowLocalhost: !production });
   const clientIp = createClientIpResolver(settings.trustedProxies);
@@ -133,6 +153,14 @@ export function createEdge(options: EdgeOptions): Edge {
   const requests = new TokenBuckets({ ratePerSecond: settings.httpRatePerMinute / 60, burst: settings.httpBurst });
   const limits = admissionLimits(options, requests, connections);
   const httpConnections = new ConnectionLimits(settings.maxHttpSocketsPerIp);
+  const now = options.now ?? Date.now;
+  const pendingSeats = new PendingSeats({
+    maxPerIp: settings.maxPendingSeatsPerIp,
+    holdMs: settings.seatReservationSeconds * 1000,
+  });
+  // Addresses that never come back would keep their expired entries: swept once per reservation lifetime.
+  const sweeper = setInterval(() => pendingSeats.sweep(now()), settings.seatReservationSeconds * 1000);
+  sweeper.unref();
   const admitConnection = createHttpConnectionAdmission(httpConnections, createProxyTrust(settings.trustedProxies));
   const http = createHttpAdmission({
     origins,
@@ -140,6 +168,8 @@ export function createEdge(options: EdgeOptions): Edge {
     requests: limits.budget,
     matchmakeMaxBodyBytes: settings.matchmakeMaxBodyBytes,
     matchmakingUnavailable: options.matchmakingUnavailable,
+    pendingSeats,
+    now,
     // Debug, not warn: a flood of refusals must not become a flood of log lines.
     onRefused: (refusal) => {
       countRefusal({ type: "http", reason: refusal.error });
@@ -154,6 +184,7 @@ export function createEdge(options: EdgeOptions): Edge {
     connections,
     requests,
     http,
+    pendingSeats,
     httpConnections,
     admitHttpConnection(peerAddress) {
       const verdict = admitConnection(peerAddress);
@@ -175,9 +206,12 @@ export function createEdge(options: EdgeOptions): Edge {
       return andThen(limits.budget.take(ip), (budget: BudgetVerdict) => {
         if (!budget.ok) return refuse(429, "too many requests", "rate_limited");
         // After the budget, so probing paths costs like any upgrade; the path itself is not logged.
-        if (upgradeTarget(url) === undefined) return refuse(404, "not found", "not_a_room");
+        const target = upgradeTarget(url);
+        if (target === undefined) return refuse(404, "not found", "not_a_room");
         return andThen(limits.connections(ip), (release: ConnectionSlot): UpgradeVerdict => {
           if (release === undefined) return refuse(429, "too many connections", "too_many_connections");
+          // The seat is being claimed now (or the room refuses it: either way it is no longer pending).
+          if (target.kind === "seat") pendingSeats.claimed(target.sessionId);
           return { accept: true, release };
         });
       });
@@ -203,7 +237,19 @@ export function createEdge(options: EdgeOptions): Edge {
     slowConsumerCutOff(roomId, buffered) {
       log?.info({ roomId, buffered }, "slow consumer cut off");
     },
-    close: limits.close,
+    ipOf(remoteAddress, forwardedFor) {
+      return limitKey(clientIp(remoteAddress, forwardedFor));
+    },
+    connectionCut({ subject: _socket, label, ...figures }) {
+      countCut(figures.reason);
+      // Warn, and not rate-limited: each line is a connection closed, and an
+      // address has at most MAX_CONNECTIONS_PER_IP of them at a time.
+      log?.warn({ ...label, ...figures, limits: settings.cost }, "connection cut: too costly");
+    },
+    close: () => {
+      clearInterval(sweeper);
+      limits.close();
+    },
   };
 }
 

@@ -1,3 +1,5 @@
+import type { ConnectionCostSettings } from "./connectionCost.ts";
+
 /**
  * Transport and HTTP edge limits: what colyseus/transport.ts and the policies
  * in server/net/ are built from (server/config.ts parses them from the
@@ -41,4 +43,10 @@ export interface EdgeSettings {
   httpBurst: number;
   /** Largest /matchmake request body. */
   matchmakeMaxBodyBytes: number;
+  /** Seat reservations one IP may hold unclaimed at a time; the next matchmaking request gets 429 (pendingSeats.ts). */
+  maxPendingSeatsPerIp: number;
+  /** How long a reserved seat can be claimed by its WebSocket (the rooms' seatReservationTimeout), in seconds. */
+  seatReservationSeconds: number;
+  /** Per-connection and per-IP cost budgets; who is cut past them (owned by server/net/connectionCost.ts). */
+  cost: ConnectionCostSettings;
 }

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { limitKey, type ClientIpResolver } from "./clientIp.ts";
 import { andThen, type MaybePromise } from "./maybePromise.ts";
 import type { OriginPolicy } from "./originPolicy.ts";
+import type { PendingSeats } from "./pendingSeats.ts";
 import type { BudgetVerdict, RequestBudget } from "./requestBudget.ts";
 import { isUnder, routedPath } from "./requestPath.ts";
 
@@ -15,6 +16,10 @@ export interface HttpAdmissionOptions {
   onRefused?: (refusal: HttpRefusal) => void;
   /** True while matchmaking cannot work (a cluster with Redis down): /matchmake gets 503 at once. */
   matchmakingUnavailable?: () => boolean;
+  /** Unclaimed seat reservations per address (MAX_PENDING_SEATS_PER_IP); unset, not counted. */
+  pendingSeats?: PendingSeats;
+  /** ms since the epoch, for the reservations' lifetimes. */
+  now?: () => number;
 }
 
 /** What the admission reads of one HTTP request (no socket: its peer address only). */
@@ -27,7 +32,12 @@ export interface HttpRequestHead {
 
 /** Why the gate refused a request: the `error` of the JSON body, and a metrics label (a fixed set). */
 export type HttpRefusalReason =
-  "origin_forbidden" | "rate_limited" | "too_large" | "length_required" | "matchmaking_unavailable";
+  | "origin_forbidden"
+  | "rate_limited"
+  | "too_large"
+  | "length_required"
+  | "matchmaking_unavailable"
+  | "too_many_pending_seats";
 
 export interface HttpRefusal {
   status: 403 | 411 | 413 | 429 | 503;
@@ -45,11 +55,34 @@ export interface HttpRefusalResponse {
 }
 
 /**
- * Admits a request (undefined) or answers it with a refusal: at once with a
- * per-process budget, once the shared store answered in a cluster
- * (never later than its timeout: sharedStore.ts).
+ * An admitted matchmaking request that may reserve a seat: the gate runs it
+ * with its client's address known to the rooms' `onAuth`
+ * (colyseus/matchmakeContext.ts) and reports how it was answered, so the
+ * seat stays counted as pending only when one was reserved.
  */
-export type HttpAdmission = (request: HttpRequestHead) => MaybePromise<HttpRefusalResponse | undefined>;
+export interface MatchmakeAdmitted {
+  /** The client's address as the per-IP limits key it (clientIp.ts limitKey). */
+  clientKey: string;
+  /** The matchmaker's answer: its status and (the start of) its body. Called once. */
+  answered(status: number, body: string): void;
+}
+
+/**
+ * Admits a request (undefined, or a matchmaking request to follow) or
+ * answers it with a refusal: at once with a per-process budget, once the
+ * shared store answered in a cluster (never later than its timeout:
+ * sharedStore.ts).
+ */
+export type HttpAdmission = (
+  request: HttpRequestHead,
+) => MaybePromise<HttpRefusalResponse | MatchmakeAdmitted | undefined>;
+
+/** Whether an admission verdict is a refusal to answer (as opposed to a request to pass on). */
+export function isRefusal(
+  verdict: HttpRefusalResponse | MatchmakeAdmitted | undefined,
+): verdict is HttpRefusalResponse {
+  return verdict !== undefined && "status" in verdict;
+}
 
 /**
  * Routes a browser calls across origins, and the ones worth flooding:
@@ -62,7 +95,9 @@ const GATED_SEGMENTS = ["matchmake", "auth"];
 /**
  * The gate in front of /matchmake and /auth: foreign origins get 403, a
  * client over its request budget 429, an oversized or unsized matchmaking
- * body 413/411, matchmaking while it cannot work (Redis down) 503. Everything else passes. Applied ahead of every HTTP listener
+ * body 413/411, matchmaking while it cannot work (Redis down) 503, a client
+ * holding MAX_PENDING_SEATS_PER_IP unclaimed reservations 429
+ * `too_many_pending_seats` (pendingSeats.ts). Everything else passes. Applied ahead of every HTTP listener
  * by colyseus/httpServerGate.ts (why there: see that file). The matchmaking
  * router reads chunked bodies without a size limit (better-call get_raw_body
  * is called without bodySizeLimit), hence the Content-Length rule.
@@ -105,13 +140,38 @@ export function createHttpAdmission(options: HttpAdmissionOptions): HttpAdmissio
     }
     return andThen(options.requests.take(ip), (budget: BudgetVerdict) => {
       if (!budget.ok) return refuse(429, "rate_limited", { "retry-after": String(budget.retryAfterSeconds) });
-      if (isUnder(path, "matchmake") && req.method === "POST") {
-        // A body is either sized up front or refused; no body at all is fine.
-        const length = req.headers["content-length"];
-        if (req.headers["transfer-encoding"] !== undefined) return refuse(411, "length_required");
-        if (length !== undefined && Number(length) > options.matchmakeMaxBodyBytes) return refuse(413, "too_large");
+      if (!isUnder(path, "matchmake") || req.method !== "POST") return undefined;
+      // A body is either sized up front or refused; no body at all is fine.
+      const length = req.headers["content-length"];
+      if (req.headers["transfer-encoding"] !== undefined) return refuse(411, "length_required");
+      if (length !== undefined && Number(length) > options.matchmakeMaxBodyBytes) return refuse(413, "too_large");
+      // Last: a request refused for anything else holds no place.
+      const { pendingSeats, now = Date.now } = options;
+      if (pendingSeats === undefined) return undefined;
+      const pending = pendingSeats.claim(ip, now());
+      if (!pending.ok) {
+        return refuse(429, "too_many_pending_seats", { "retry-after": String(pending.retryAfterSeconds) });
       }
-      return undefined;
+      return {
+        clientKey: ip,
+        answered(status, body) {
+          const sessionId = status === 200 ? reservedSessionId(body) : undefined;
+          if (sessionId === undefined) pending.claim.failed();
+          else pending.claim.reserved(sessionId, now());
+        },
+      } satisfies MatchmakeAdmitted;
     });
   };
+}
+
+/** The `sessionId` of a seat reservation answer (core MatchMaker buildSeatReservation), if it is one. */
+export function reservedSessionId(body: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (typeof parsed !== "object" || parsed === null) return undefined;
+    const sessionId = (parsed as { sessionId?: unknown }).sessionId;
+    return typeof sessionId === "string" && sessionId !== "" ? sessionId : undefined;
+  } catch {
+    return undefined;
+  }
 }

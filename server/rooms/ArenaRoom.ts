@@ -1,6 +1,7 @@
-import { ARENA_BOUNDS, ArenaState, type PlayerIdentity } from "../../shared/index.ts";
+import { ARENA_BOUNDS, ArenaState } from "../../shared/index.ts";
 import type { PlayRoomContext, PlaySettings, RoomServices } from "./context.ts";
 import { PlayRoom, verifyJoinToken } from "./PlayRoom.ts";
+import type { SeatAuth } from "./seats.ts";
 import { ArenaVisibility } from "./visibility.ts";
 
 /**
@@ -26,7 +27,7 @@ export function configureArenaRoom(services: RoomServices, settings: ArenaRoomSe
      * Runs before any seat is reserved, so a refused join holds nothing.
      * Colyseus calls it unbound (no `this`), hence the closure over `context`.
      */
-    static override async onAuth(token: string): Promise<PlayerIdentity> {
+    static override async onAuth(token: string): Promise<SeatAuth> {
       return verifyJoinToken(context.tokens, token);
     }
   };

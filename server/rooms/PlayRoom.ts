@@ -1,6 +1,6 @@
 import { ErrorCode, Room, ServerError, type RoomException, type RoomMethodName } from "@colyseus/core";
 import { closeClientOnPurpose } from "../../colyseus/closeSocket.ts";
-import { dropUnclaimedSeats, releaseHeldSeat } from "../../colyseus/roomInternals.ts";
+import { dropUnclaimedSeats, guardSeatReservations, releaseHeldSeat } from "../../colyseus/roomInternals.ts";
 import {
   ChatSend,
   ChatSince,
@@ -12,7 +12,6 @@ import {
   applyInput,
   type ArenaJoinOptions,
   type ArenaState,
-  type PlayerIdentity,
   type WorldState,
 } from "../../shared/index.ts";
 import { AuthError, type TokenService } from "../auth/TokenService.ts";
@@ -21,7 +20,7 @@ import { ChatModerator } from "../chat/ChatModerator.ts";
 import { ReplayRequests } from "../chat/ReplayRequests.ts";
 import { RoomMeters } from "../metrics/roomMeters.ts";
 import { validated } from "../net/validated.ts";
-import { mayReconnect } from "./seats.ts";
+import { mayReconnect, mayReserveSeat, seatAuth, type SeatAuth } from "./seats.ts";
 import type { PlayClient } from "./PlayClient.ts";
 import type { PlayRoomContext } from "./context.ts";
 import { Spawner } from "./spawn.ts";
@@ -30,10 +29,13 @@ import type { Visibility } from "./visibility.ts";
 export type { PlayClient };
 export type PlayState = ArenaState | WorldState;
 
-/** A room's static `onAuth`: the join token's identity, or a matchmaking error Colyseus answers with 525. */
-export async function verifyJoinToken(tokens: TokenService, token: string): Promise<PlayerIdentity> {
+/**
+ * A room's static `onAuth`: the join token's identity (with the matchmaking
+ * client's address: seats.ts), or a matchmaking error Colyseus answers with 525.
+ */
+export async function verifyJoinToken(tokens: TokenService, token: string): Promise<SeatAuth> {
   try {
-    return await tokens.verify(token);
+    return seatAuth(await tokens.verify(token));
   } catch (error) {
     if (error instanceof AuthError) throw new ServerError(ErrorCode.AUTH_FAILED, error.reason);
     throw error;
@@ -121,6 +123,14 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
   override onCreate(): void {
     const { settings } = this.context;
     this.maxClients = settings.maxClients;
+    // Core's default is 15 s; an honest SDK claims its seat within a second (SECURITY.md).
+    this.seatReservationTimeout = settings.seatReservationSeconds;
+    guardSeatReservations(this, (auth, held) => {
+      if (mayReserveSeat(auth, held, settings.maxSeatsPerIp)) return true;
+      this.meters?.countRejected("seat", "too_many_seats_in_room");
+      this.context.logger?.debug({ roomId: this.roomId }, "seat refused: too many seats for one address in this room");
+      return false;
+    });
     // A backstop only: the transport's frame guard (server/net/frameAdmission.ts)
     // drops frames over `messagesPerSecond` and disconnects at twice that, so
     // core's counter, which closes with 4002 on the first frame over, is never

@@ -1,7 +1,8 @@
-import { WorldState, type PlayerIdentity } from "../../shared/index.ts";
+import { WorldState } from "../../shared/index.ts";
 import type { InterestOptions } from "../systems/InterestGrid.ts";
 import type { PlayRoomContext, PlaySettings, RoomServices } from "./context.ts";
 import { PlayRoom, verifyJoinToken } from "./PlayRoom.ts";
+import type { SeatAuth } from "./seats.ts";
 import { WorldVisibility } from "./visibility.ts";
 
 /** The world room's settings: what every play room has, plus its map, its area of interest and its patch rate. */
@@ -56,7 +57,7 @@ export function configureWorldRoom(services: RoomServices, settings: WorldRoomSe
     static override context = context;
 
     /** As the arena's: verified before any seat is reserved; unbound, hence the closure. */
-    static override async onAuth(token: string): Promise<PlayerIdentity> {
+    static override async onAuth(token: string): Promise<SeatAuth> {
       return verifyJoinToken(context.tokens, token);
     }
   };

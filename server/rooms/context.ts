@@ -22,6 +22,13 @@ export interface PlaySettings {
   reconnectGraceSeconds: number;
   /** Chat lines kept per room for `chat:since` replay (≥ the 50 of `chat:history`). */
   chatReplaySize: number;
+  /** How long a reserved seat waits for its WebSocket (core's seatReservationTimeout), in seconds. */
+  seatReservationSeconds: number;
+  /**
+   * Seats one client address may hold in one room: connected, reserved or
+   * held for reconnection (MAX_SEATS_PER_IP_PER_ROOM; server/rooms/seats.ts).
+   */
+  maxSeatsPerIp: number;
 }
 
 /** What the server hands every room type, whatever its settings. */

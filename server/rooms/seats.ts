@@ -1,6 +1,7 @@
 import { CloseCode, type Client } from "@colyseus/core";
 import { reconnectionDenied } from "../../colyseus/closeSocket.ts";
-import { isFinalCloseCode } from "../../shared/index.ts";
+import { matchmakeClientKey } from "../../colyseus/matchmakeContext.ts";
+import { isFinalCloseCode, type PlayerIdentity } from "../../shared/index.ts";
 
 /**
  * When a dropped connection is owed a reconnection seat. (Dropping and
@@ -21,4 +22,42 @@ export function mayReconnect(client: Client, code: number | undefined): boolean 
     !isFinalCloseCode(code) &&
     !reconnectionDenied(client.ref)
   );
+}
+
+/**
+ * A seat's auth data: the verified identity, and the address of the client
+ * that matchmade it (the per-IP limits' key, from the HTTP gate: never the
+ * client's own claim). It travels with the reservation to the process
+ * hosting the room (in a cluster through Redis, as JSON), and stays on the
+ * server: rooms copy only the identity's fields into state.
+ */
+export type SeatAuth = PlayerIdentity & { clientKey?: string };
+
+/** The auth data a room's static `onAuth` answers for a verified identity. */
+export function seatAuth(identity: PlayerIdentity): SeatAuth {
+  const clientKey = matchmakeClientKey();
+  return clientKey === undefined ? identity : { ...identity, clientKey };
+}
+
+/** The client address a seat's auth data names, if any. */
+function clientKeyOf(auth: unknown): string | undefined {
+  if (typeof auth !== "object" || auth === null) return undefined;
+  const key = (auth as { clientKey?: unknown }).clientKey;
+  return typeof key === "string" ? key : undefined;
+}
+
+/**
+ * Whether a new seat may be reserved for `auth` in a room whose seats
+ * (connected, reserved, held for reconnection) carry `held`: not when its
+ * client address already holds `maxPerIp` of them (MAX_SEATS_PER_IP_PER_ROOM),
+ * so one address can never hold more than that share of a room, however it
+ * cycles joins, drops and reservations. A seat whose address is unknown (no
+ * HTTP matchmaking: in-process tests) is not limited.
+ */
+export function mayReserveSeat(auth: unknown, held: Iterable<unknown>, maxPerIp: number): boolean {
+  const key = clientKeyOf(auth);
+  if (key === undefined) return true;
+  let count = 0;
+  for (const seat of held) if (clientKeyOf(seat) === key && ++count >= maxPerIp) return false;
+  return true;
 }

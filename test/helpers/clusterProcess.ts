@@ -34,8 +34,13 @@ export async function startClusterProcess(
         // Every test client comes from 127.0.0.1; the per-IP limits are not what these tests are about.
         MAX_CONNECTIONS_PER_IP: "100000",
         MAX_HTTP_SOCKETS_PER_IP: "100000",
+        MAX_PENDING_SEATS_PER_IP: "100000",
+        MAX_SEATS_PER_IP_PER_ROOM: "100000",
         HTTP_BURST: "1000000",
         HTTP_RATE_PER_MIN: "1000000",
+        MAX_IP_DISPATCH_MS_PER_S: "100000",
+        MAX_FRAMES_PER_S_PER_IP: "10000000",
+        MAX_QUEUED_BYTES_PER_IP: "1073741824",
         SERVE_CLIENT: "none",
         ...env,
       });

@@ -22,8 +22,22 @@ export type TestServerOptions = ConfigOverrides & { deps?: AppDeps };
 const UNLIMITED_PER_IP = {
   maxConnectionsPerIp: 100_000,
   maxHttpSocketsPerIp: 100_000,
+  maxPendingSeatsPerIp: 100_000,
   httpBurst: 1_000_000,
   httpRatePerMinute: 60_000_000,
+};
+/** The per-IP seat cap of each room type (MAX_SEATS_PER_IP_PER_ROOM), lifted the same way. */
+const UNLIMITED_SEATS_PER_IP = { maxSeatsPerIp: 100_000 };
+
+/**
+ * The per-IP cost budgets (server/net/connectionCost.ts) lifted for the same
+ * reason: a file's players and bots, all 127.0.0.1, are one address. The
+ * per-connection budget and the loop-lag cut stay at their defaults.
+ */
+const UNLIMITED_COST_PER_IP = {
+  maxDispatchMsPerSPerIp: 100_000,
+  maxFramesPerSPerIp: 10_000_000,
+  maxQueuedBytesPerIp: 1024 * 1024 * 1024,
 };
 
 /**
@@ -31,13 +45,21 @@ const UNLIMITED_PER_IP = {
  * always binds 2568, which would collide between test files, so this listens on
  * port 0 and hands the harness the port it actually got.
  */
-export async function startTestServer({ deps, net, ...overrides }: TestServerOptions = {}): Promise<TestServer> {
+export async function startTestServer({
+  deps,
+  net,
+  arena,
+  world,
+  ...overrides
+}: TestServerOptions = {}): Promise<TestServer> {
   const config = defaultConfig({
     host: "127.0.0.1",
     logLevel: "silent",
     client: { mode: "none" },
     ...overrides,
-    net: { ...UNLIMITED_PER_IP, ...net },
+    net: { ...UNLIMITED_PER_IP, ...net, cost: { ...UNLIMITED_COST_PER_IP, ...net?.cost } },
+    arena: { ...UNLIMITED_SEATS_PER_IP, ...arena },
+    world: { ...UNLIMITED_SEATS_PER_IP, ...world },
   });
   const app = createApp(config, deps);
   const port = await app.listen(0, "127.0.0.1");

@@ -45,9 +45,19 @@ export interface LogLine {
 
 export async function startHostileArena(overrides: TestServerOptions = {}): Promise<HostileArena> {
   const captured = captureLogs("debug");
-  const net: EdgeSettings = { ...defaultConfig().net, trustedProxies: ["127.0.0.1"], ...HEARTBEAT, ...overrides.net };
+  const defaults = defaultConfig();
+  const net: EdgeSettings = {
+    ...defaults.net,
+    trustedProxies: ["127.0.0.1"],
+    ...HEARTBEAT,
+    ...overrides.net,
+    cost: { ...defaults.net.cost, ...overrides.net?.cost },
+  };
   const ts = await startTestServer({
     ...overrides,
+    // The per-IP seat caps at their defaults (the test server lifts them).
+    arena: { maxSeatsPerIp: defaults.arena.maxSeatsPerIp, ...overrides.arena },
+    world: { maxSeatsPerIp: defaults.world.maxSeatsPerIp, ...overrides.world },
     auth: { secret: SECRET, ...overrides.auth },
     // Chat moderation is not under test here: its flood control would mute the
     // honest players' steady chatter and the per-case probes.

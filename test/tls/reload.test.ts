@@ -46,6 +46,11 @@ beforeAll(async () => {
     HTTP_RATE_PER_MIN: "100000",
     MAX_CONNECTIONS_PER_IP: "1000",
     MAX_HTTP_SOCKETS_PER_IP: "1000",
+    MAX_PENDING_SEATS_PER_IP: "1000",
+    MAX_SEATS_PER_IP_PER_ROOM: "1000",
+    MAX_IP_DISPATCH_MS_PER_S: "100000",
+    MAX_FRAMES_PER_S_PER_IP: "10000000",
+    MAX_QUEUED_BYTES_PER_IP: "1073741824",
   });
   fleet = new TlsFleet(`https://127.0.0.1:${server.port}`, PLAYERS, bundle);
   await fleet.waitFor("ready");

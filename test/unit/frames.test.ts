@@ -2,7 +2,7 @@ import { Protocol } from "@colyseus/core";
 import { schema, t } from "@colyseus/schema";
 import { InputEncoder } from "@colyseus/schema/input";
 import { describe, expect, it } from "vitest";
-import { inputFrameCheck } from "../../colyseus/inputWire.ts";
+import { inputFrameCheck, MAX_INPUT_SLOTS } from "../../colyseus/inputWire.ts";
 import { tickwireFramePolicy } from "../../server/net/framePolicy.ts";
 import { MoveInput, TickwireCloseCode } from "../../shared/index.ts";
 
@@ -45,6 +45,29 @@ describe("input frame check", () => {
     ["a 64-bit length", [1, 0xcf, 0, 0, 0, 0, 0, 0, 0, 0]],
   ])("refuses an unreliable body with %s", (_label, body) => {
     expect(check.unreliable(Uint8Array.from(body))).toBe(false);
+  });
+
+  it("bounds an input's shape by what an encoder can write: each field once, MAX_INPUT_SLOTS slots", () => {
+    const fullRing = (historySize: number): Uint8Array => {
+      const encoder = new InputEncoder(new MoveInput(), { mode: "unreliable", historySize });
+      let frame = new Uint8Array();
+      for (let i = 0; i < historySize + 2; i++) {
+        encoder.instance.dx = i % 2 === 0 ? 1 : -1;
+        frame = encoder.encode().slice();
+      }
+      return frame;
+    };
+    expect(check.unreliable(fullRing(MAX_INPUT_SLOTS))).toBe(true);
+    expect(check.unreliable(fullRing(MAX_INPUT_SLOTS + 1))).toBe(false);
+    // 4 KiB of empty slots: each would be decoded and cloned by core.
+    expect(check.unreliable(new Uint8Array(4096))).toBe(false);
+    expect(check.unreliable(new Uint8Array(1 + MAX_INPUT_SLOTS))).toBe(true);
+    expect(check.reliable(Uint8Array.from([0x80, 1, 2, 0x81, 3, 4]))).toBe(true);
+    expect(check.reliable(Uint8Array.from([0x80, 1, 2, 0x00, 3, 4]))).toBe(false);
+    // The check keeps no state between bodies.
+    expect(check.reliable(Uint8Array.from([0x00, 3, 4]))).toBe(true);
+    expect(check.unreliable(Uint8Array.from([5, 3, 0x80, 1, 2, 3, 0x80, 1, 2]))).toBe(true);
+    expect(check.unreliable(Uint8Array.from([5, 6, 0x80, 1, 2, 0x80, 1, 2]))).toBe(false);
   });
 
   it("refuses to build for a field it cannot size", () => {

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { reservedSessionId } from "../../server/net/httpAdmission.ts";
+import { PendingSeats } from "../../server/net/pendingSeats.ts";
+import { mayReserveSeat } from "../../server/rooms/seats.ts";
+
+const HOLD_MS = 8000;
+
+function pending(maxPerIp = 2): PendingSeats {
+  return new PendingSeats({ maxPerIp, holdMs: HOLD_MS });
+}
+
+function claimed(seats: PendingSeats, ip: string, now: number) {
+  const verdict = seats.claim(ip, now);
+  if (!verdict.ok) throw new Error("refused");
+  return verdict.claim;
+}
+
+describe("PendingSeats (MAX_PENDING_SEATS_PER_IP)", () => {
+  it("refuses past the cap with the time until the soonest reservation expires", () => {
+    const seats = pending();
+    claimed(seats, "a", 0).reserved("s1", 0);
+    claimed(seats, "a", 1000).reserved("s2", 1000);
+    expect(seats.claim("a", 2000)).toEqual({ ok: false, retryAfterSeconds: 6 });
+    // Another address has its own count.
+    expect(seats.claim("b", 2000).ok).toBe(true);
+  });
+
+  it("counts a request still being answered, so concurrent requests cannot all pass", () => {
+    const seats = pending();
+    claimed(seats, "a", 0);
+    claimed(seats, "a", 0);
+    expect(seats.claim("a", 0).ok).toBe(false);
+  });
+
+  it("gives the place back when matchmaking answers no seat", () => {
+    const seats = pending(1);
+    claimed(seats, "a", 0).failed();
+    expect(seats.count("a", 0)).toBe(0);
+    expect(seats.claim("a", 0).ok).toBe(true);
+  });
+
+  it("releases a reservation when its WebSocket claims it, and only that one", () => {
+    const seats = pending();
+    claimed(seats, "a", 0).reserved("s1", 0);
+    claimed(seats, "a", 0).reserved("s2", 0);
+    seats.claimed("s1");
+    seats.claimed("s1");
+    seats.claimed("unknown");
+    expect(seats.count("a", 0)).toBe(1);
+  });
+
+  it("releases a reservation once its lifetime, counted from the answer, is over", () => {
+    const seats = pending(1);
+    claimed(seats, "a", 0).reserved("s1", 500);
+    expect(seats.claim("a", HOLD_MS + 499).ok).toBe(false);
+    expect(seats.claim("a", HOLD_MS + 500).ok).toBe(true);
+  });
+
+  it("settles a claim once: a late failure after a reservation frees nothing", () => {
+    const seats = pending();
+    const claim = claimed(seats, "a", 0);
+    claim.reserved("s1", 0);
+    claim.failed();
+    expect(seats.count("a", 0)).toBe(1);
+  });
+
+  it("sweeps addresses whose reservations all expired", () => {
+    const seats = pending();
+    claimed(seats, "a", 0).reserved("s1", 0);
+    claimed(seats, "b", 0);
+    expect(seats.addresses).toBe(2);
+    seats.sweep(HOLD_MS);
+    expect(seats.addresses).toBe(0);
+    // The expired session is forgotten too: claiming it later touches nothing.
+    seats.claimed("s1");
+    expect(seats.count("a", HOLD_MS)).toBe(0);
+  });
+});
+
+describe("reservedSessionId", () => {
+  it("reads the sessionId of a seat reservation and nothing else", () => {
+    expect(reservedSessionId('{"name":"arena","sessionId":"abc","roomId":"r","processId":"p"}')).toBe("abc");
+    expect(reservedSessionId('{"code":4212,"error":"full"}')).toBeUndefined();
+    expect(reservedSessionId('{"sessionId":""}')).toBeUndefined();
+    expect(reservedSessionId('{"sessionId":5}')).toBeUndefined();
+    expect(reservedSessionId("null")).toBeUndefined();
+    expect(reservedSessionId('{"sessionId":"tru')).toBeUndefined();
+  });
+});
+
+describe("mayReserveSeat (MAX_SEATS_PER_IP_PER_ROOM)", () => {
+  const seat = (clientKey?: string) => ({ playerId: "p", name: "n", role: "player", clientKey });
+
+  it("refuses an address holding the cap in the room, whatever kind of seat each is", () => {
+    const held = [seat("a"), seat("a"), seat("b")];
+    expect(mayReserveSeat(seat("a"), held, 3)).toBe(true);
+    expect(mayReserveSeat(seat("a"), held, 2)).toBe(false);
+    expect(mayReserveSeat(seat("b"), held, 2)).toBe(true);
+  });
+
+  it("does not limit a seat whose address is unknown, and ignores seats without auth data", () => {
+    expect(mayReserveSeat(seat(), [seat(), seat()], 1)).toBe(true);
+    expect(mayReserveSeat(undefined, [seat("a")], 1)).toBe(true);
+    expect(mayReserveSeat(seat("a"), [undefined, true, null, "a"], 1)).toBe(true);
+  });
+});
