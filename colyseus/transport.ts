@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server as HttpServer } from "node:http";
+import { performance } from "node:perf_hooks";
 import type { Server as HttpsServer } from "node:https";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import type { WebSocket } from "ws";
@@ -78,6 +79,7 @@ export class GuardedTransport extends WebSocketTransport {
         host: req.headers.host,
         remoteAddress: req.socket.remoteAddress,
         forwardedFor: req.headers["x-forwarded-for"],
+        ipTooCostly: (ip) => this.costs.costs.refusesUpgrades(ip, performance.now()),
       });
       // `ws` waits for `done` (verifyClient with two parameters is its async form).
       if (verdict instanceof Promise) verdict.then(apply, () => done(false, 503, "unavailable"));

@@ -83,6 +83,12 @@ export interface UpgradeRequest {
   host: string | undefined;
   remoteAddress: string | undefined;
   forwardedFor: string | string[] | undefined;
+  /**
+   * Whether the client's address is over its connection cost budget with no
+   * live connection of its own to blame (connectionCost.ts refusesUpgrades,
+   * asked by the wall that owns the meter): refused 429 until it decays.
+   */
+  ipTooCostly?: (ip: string) => boolean;
 }
 
 /**
@@ -118,7 +124,7 @@ export interface Edge {
   readonly httpConnections: ConnectionLimits;
   /** A new TCP connection, before any byte is read: within MAX_HTTP_SOCKETS_PER_IP, or refused. */
   admitHttpConnection: HttpConnectionAdmission;
-  /** Shutdown, Origin, per-IP budget, a path that names a room seat, per-IP concurrent connections, in that order. */
+  /** Shutdown, Origin, the IP's cost, per-IP budget, a path that names a room seat, per-IP concurrent connections, in that order. */
   admitUpgrade(request: UpgradeRequest): MaybePromise<UpgradeVerdict>;
   /** The frame admission of one new connection (rate, frame policy, dispatch firewall). */
   frames(roomId: string | undefined): FrameAdmission;
@@ -194,7 +200,7 @@ export function createEdge(options: EdgeOptions): Edge {
       }
       return verdict;
     },
-    admitUpgrade({ url, origin, host, remoteAddress, forwardedFor }) {
+    admitUpgrade({ url, origin, host, remoteAddress, forwardedFor, ipTooCostly }) {
       const ip = limitKey(clientIp(remoteAddress, forwardedFor));
       const refuse = (status: number, reason: string, label: UpgradeRefusalReason): UpgradeVerdict => {
         countRefusal({ type: "upgrade", reason: label });
@@ -203,6 +209,8 @@ export function createEdge(options: EdgeOptions): Edge {
       };
       if (shuttingDown()) return refuse(503, "shutting down", "shutting_down");
       if (!origins.allows(origin, host)) return refuse(403, "origin not allowed", "origin_forbidden");
+      // Before the budget: what the address spent already is the reason, it need not spend more to learn it.
+      if (ipTooCostly?.(ip) === true) return refuse(429, "too costly", "too_costly");
       return andThen(limits.budget.take(ip), (budget: BudgetVerdict) => {
         if (!budget.ok) return refuse(429, "too many requests", "rate_limited");
         // After the budget, so probing paths costs like any upgrade; the path itself is not logged.

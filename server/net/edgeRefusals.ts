@@ -41,9 +41,12 @@ export type FrameRefusalReason =
   | "join_timeout"
   | "other";
 
-/** A WebSocket upgrade refused before any frame (colyseus/transport.ts verifyClient). */
+/**
+ * A WebSocket upgrade refused before any frame (colyseus/transport.ts verifyClient); `too_costly`: the
+ * address is over its connection cost budget with no live connection to cut (server/net/connectionCost.ts).
+ */
 export type UpgradeRefusalReason =
-  "shutting_down" | "origin_forbidden" | "rate_limited" | "not_a_room" | "too_many_connections";
+  "shutting_down" | "origin_forbidden" | "too_costly" | "rate_limited" | "not_a_room" | "too_many_connections";
 
 /** A TCP connection closed on accept, before any byte was read (server/net/httpConnections.ts). */
 export type ConnectionRefusalReason = "too_many_connections";

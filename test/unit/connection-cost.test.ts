@@ -4,6 +4,7 @@ import {
   ConnectionCosts,
   LOOP_LAG_MIN_SHARE,
   MAX_FRAME_SHARE,
+  NEGLIGIBLE_SHARE,
   type ConnectionCostSettings,
   type Cut,
 } from "../../server/net/connectionCost.ts";
@@ -151,6 +152,77 @@ describe("connection cost: one address (per-IP sums)", () => {
       if (cut === undefined) costs.close(connection);
     }
     expect(cut).toMatchObject({ reason: "cpu", scope: "ip" });
+  });
+
+  it("the address counts each frame in full: three connections' 100 ms frames are 300 ms, not 3 × 12.5", () => {
+    const { costs, open } = setup();
+    const [a, b, c] = [open("a"), open("b"), open("c")];
+    expect(costs.frame(a, 100, 10, 0)).toBeUndefined();
+    expect(costs.frame(b, 100, 10, 1)).toBeUndefined();
+    expect(costs.top(1).ipMsPerS).toBeGreaterThan(199);
+    // The third puts the address over 200 ms/s in measured time (capped samples would say 37.5).
+    expect(costs.frame(c, 100, 10, 2)).toMatchObject({ reason: "cpu", scope: "ip" });
+  });
+
+  it("one connection's pause (a 500 ms dispatch) never puts its address over by itself, even beside busy neighbours", () => {
+    const { costs, open } = setup();
+    // A NAT of 32 honest players at ~1.6 ms/s each (~50 ms/s together) and one dispatch that absorbed a GC pause.
+    const players = Array.from({ length: 32 }, (_, i) => open(`p${i}`));
+    for (let step = 0; step < 320; step++) {
+      for (const player of players) expect(costs.frame(player, 0.16, 10, step * 31)).toBeUndefined();
+    }
+    expect(costs.frame(players[7]!, 500, 10, 320 * 31)).toBeUndefined();
+    expect(costs.top(320 * 31).ipMsPerS).toBeGreaterThan(SETTINGS.maxDispatchMsPerSPerIp);
+    expect(costs.refusesUpgrades("203.0.113.1", 320 * 31)).toBe(false);
+  });
+
+  it("an idle neighbour is never cut for what closed connections of its address spent; new upgrades are refused until it decays", () => {
+    const { costs, open } = setup();
+    const ip = "203.0.113.1";
+    // The neighbour: an honest player, 20 frames/s at 0.1 ms (2 ms/s), live all along.
+    const neighbour = open("neighbour", ip);
+    let now = 0;
+    const honestFrame = () => costs.frame(neighbour, 0.1, 10, now);
+    // The attacker on short-lived sockets, 100 a second: each spends 4 ms (4 frames of 1 ms) and closes: 400 ms/s
+    // for the address, while no live connection of it ever costs more than a tenth of its own budget.
+    for (let round = 0; round < 200; round++) {
+      const churn = open(`churn${round}`, ip, now);
+      for (let i = 0; i < 4; i++) {
+        expect(costs.frame(churn, 1, 10, now)).toBeUndefined();
+        now += 1;
+      }
+      costs.close(churn);
+      now += 6;
+      if (round % 5 === 0) expect(honestFrame()).toBeUndefined();
+    }
+    expect(costs.top(now).ipMsPerS).toBeGreaterThan(SETTINGS.maxDispatchMsPerSPerIp);
+    expect(costs.refusesUpgrades(ip, now)).toBe(true);
+    expect(costs.refusesUpgrades("198.51.100.1", now)).toBe(false);
+    for (let i = 0; i < 20; i++, now += 50) expect(honestFrame()).toBeUndefined();
+    expect(neighbour.cut).toBeUndefined();
+    // A few windows later the closed connections' cost has decayed: the address may open connections again.
+    expect(costs.refusesUpgrades(ip, now + 3 * COST_WINDOW_MS)).toBe(false);
+    expect(SETTINGS.maxDispatchMsPerS * NEGLIGIBLE_SHARE).toBeGreaterThan(2);
+  });
+
+  it("frames of closed connections never cut a live neighbour sending few frames; the address is refused instead", () => {
+    const { costs, open } = setup();
+    const ip = "203.0.113.1";
+    const neighbour = open("neighbour", ip);
+    let now = 0;
+    // Short-lived sockets, each 100 frames in 50 ms (each below a tenth of the address' 1200/s), then closed:
+    // 2000 frames/s for the address.
+    for (let round = 0; round < 30; round++) {
+      const churn = open(`churn${round}`, ip, now);
+      for (let i = 0; i < 100; i++) {
+        expect(costs.frame(churn, 0.001, 10, now)).toBeUndefined();
+        now += 50 / 100;
+      }
+      costs.close(churn);
+      expect(costs.frame(neighbour, 0.001, 10, now)).toBeUndefined();
+    }
+    expect(neighbour.cut).toBeUndefined();
+    expect(costs.refusesUpgrades(ip, now)).toBe(true);
   });
 
   it("frames summed over an address past maxFramesPerSPerIp cut its busiest connection", () => {

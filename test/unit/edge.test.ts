@@ -305,6 +305,26 @@ describe("upgrade admission (createEdge: plain values in, a verdict out)", () =>
     expect((await cap.edge.admitUpgrade(request(undefined))).accept).toBe(true);
   });
 
+  it("refuses an address over its cost budget with no live connection to cut (429 'too costly'), counted, for that address only", async () => {
+    const { edge, refusals } = edgeWith({ httpBurst: 1 });
+    const asked: string[] = [];
+    const ipTooCostly = (ip: string) => {
+      asked.push(ip);
+      return ip === "203.0.113.7";
+    };
+    expect(await edge.admitUpgrade({ ...request(undefined), ipTooCostly })).toEqual({
+      accept: false,
+      status: 429,
+      reason: "too costly",
+    });
+    expect(refusals).toEqual([{ type: "upgrade", reason: "too_costly" }]);
+    // Asked with the limit key (clientIp.ts), and the refusal spent none of the request budget.
+    expect(asked).toEqual(["203.0.113.7"]);
+    const elsewhere = await edge.admitUpgrade({ ...request(undefined), remoteAddress: "198.51.100.3", ipTooCostly });
+    expect(elsewhere.accept).toBe(true);
+    expect((await edge.admitUpgrade({ ...request(undefined), ipTooCostly: () => false })).accept).toBe(true);
+  });
+
   it("refuses a path that names no room seat with 404, after the budget, before taking a connection slot", async () => {
     const { edge, refusals } = edgeWith({ maxConnectionsPerIp: 1, httpBurst: 2 });
     expect(await edge.admitUpgrade(request(undefined, "/x/constructor?sessionId=s1"))).toEqual({
