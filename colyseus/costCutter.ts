@@ -43,13 +43,13 @@ export class CostCutter {
 
   /**
    * Meter `ws` from now until it closes; returns what the frame tap calls
-   * after each frame, with `performance.now()` before and after it.
+   * after each frame, with the time charged to it and `performance.now()` after it.
    */
   meter(ws: WebSocket, label: ConnectionLabel): FrameMeter {
     const connection = this.costs.open(ws, label, performance.now());
     ws.once("close", () => this.costs.close(connection));
-    return (startedAt, endedAt, bytes) => {
-      const cut = this.costs.frame(connection, endedAt - startedAt, bytes, endedAt);
+    return (chargedMs, endedAt, bytes) => {
+      const cut = this.costs.frame(connection, chargedMs, bytes, endedAt);
       if (cut !== undefined) this.apply(cut);
     };
   }
@@ -73,8 +73,11 @@ export class CostCutter {
   }
 }
 
-/** Called by the frame tap once per frame: the clock before and after admitting and dispatching it, its length. */
-export type FrameMeter = (startedAt: number, endedAt: number, bytes: number) => void;
+/**
+ * Called by the frame tap once per frame: the ms charged for admitting and dispatching it (its whole time, less
+ * fan-outs; 0 for the JOIN_ROOM acknowledgement: frameTap.ts), the clock after it, its length.
+ */
+export type FrameMeter = (chargedMs: number, endedAt: number, bytes: number) => void;
 
 function bufferedAmountOf(ws: WebSocket): number {
   return ws.bufferedAmount;

@@ -5,10 +5,13 @@ import { ServerMessage, type ProtocolError } from "../shared/index.ts";
 import type { FrameAdmission } from "../server/net/frameAdmission.ts";
 import { closeOnPurpose, reconnectionDenied } from "./closeSocket.ts";
 import type { FrameMeter } from "./costCutter.ts";
+import { uncharged } from "./fanOut.ts";
+import { protocolCodeOf } from "./protocol.ts";
 
 /**
  * Mirrors: ws@8.23.0 lib/websocket.js (receiverOnMessage: `this[kWebSocket].emit('message', data, isBinary)`, no try)
  * Mirrors: @colyseus/core@0.18.17 src/Protocol.ts (getMessageBytes.raw framing of ROOM_DATA)
+ * Mirrors: @colyseus/core@0.18.17 src/Room.ts (_onMessage: the JOINING client's JOIN_ROOM frame sends the full state and the held messages)
  *
  * Every inbound frame of one connection passes here before Colyseus sees it,
  * and its fate is the admission's decision (server/net/frameAdmission.ts).
@@ -30,9 +33,20 @@ import type { FrameMeter } from "./costCutter.ts";
  * decodes inputs), then Colyseus' decoding and the room's handler. One
  * `performance.now()` pair around it, no allocation (costCutter.ts), so
  * whatever makes a frame expensive is measured, not only what a rule names.
+ *
+ * What a frame is not charged for (its sender does not choose it):
+ * - fan-outs (fanOut.ts): the part of a dispatch spent handing one message
+ *   to its audience, which the room decides;
+ * - the connection's first JOIN_ROOM frame: core answers it with the whole
+ *   state and every message held since the seat was taken, which is the
+ *   room's size, not the client's doing (during a mass reconnect with the
+ *   loop lagging, it made the players who just came back the "heaviest").
+ *   Once per connection: later JOIN_ROOM frames are ignored by core and
+ *   charged like any frame. Its frame and bytes still count.
  */
 export function tapInboundFrames(ws: WebSocket, admission: FrameAdmission, meter?: FrameMeter): void {
   const emit = ws.emit.bind(ws) as (event: string | symbol, ...args: unknown[]) => boolean;
+  let joinAcknowledged = false;
 
   const tappedEmit = (event: string | symbol, ...args: unknown[]): boolean => {
     if (event !== "message") return emit(event, ...args);
@@ -42,11 +56,19 @@ export function tapInboundFrames(ws: WebSocket, admission: FrameAdmission, meter
     // per frame still in flight.
     if (reconnectionDenied(ws)) return true;
     if (meter === undefined) return admitAndDispatch(args);
+    const frame = args[0] as Buffer;
     const startedAt = performance.now();
+    const unchargedBefore = uncharged.ms;
     try {
       return admitAndDispatch(args);
     } finally {
-      meter(startedAt, performance.now(), (args[0] as Buffer).byteLength);
+      const endedAt = performance.now();
+      let chargedMs = endedAt - startedAt - (uncharged.ms - unchargedBefore);
+      if (!joinAcknowledged && protocolCodeOf(frame) === Protocol.JOIN_ROOM) {
+        joinAcknowledged = true;
+        chargedMs = 0;
+      }
+      meter(chargedMs, endedAt, frame.byteLength);
     }
   };
 

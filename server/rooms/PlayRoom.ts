@@ -1,5 +1,6 @@
 import { ErrorCode, Room, ServerError, type RoomException, type RoomMethodName } from "@colyseus/core";
 import { closeClientOnPurpose } from "../../colyseus/closeSocket.ts";
+import { sendToEach } from "../../colyseus/fanOut.ts";
 import { dropUnclaimedSeats, guardSeatReservations, releaseHeldSeat } from "../../colyseus/roomInternals.ts";
 import {
   ChatSend,
@@ -99,7 +100,7 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
       roomId: () => this.roomId,
       players: () => this.state.players,
       clients: () => this.clients,
-      broadcast: (line) => this.broadcast(ServerMessage.Chat, line),
+      deliver: (line, to) => sendToEach(to, ServerMessage.Chat, line),
       roomLineAudience: (line) => this.visibility.audienceOf(line),
       kickPlayer: (sessionId) => this.kickPlayer(sessionId),
       rejected: (reason) => this.meters?.countRejected(ClientMessage.Chat, reason),

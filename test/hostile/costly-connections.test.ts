@@ -2,6 +2,8 @@ import { performance } from "node:perf_hooks";
 import { afterEach, expect } from "vitest";
 import { WireClient } from "../../colyseus/wireClient.ts";
 import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
+import type { PlayClient } from "../../server/rooms/PlayClient.ts";
+import type { WorldRoom } from "../../server/rooms/WorldRoom.ts";
 import { TickwireCloseCode, type ServerMessages } from "../../shared/index.ts";
 import { until } from "../helpers/until.ts";
 import { attackerIp, fromIp, hostileCase, mintToken, useHostileArena, type HostileArena } from "./harness.ts";
@@ -21,9 +23,10 @@ import { attackerIp, fromIp, hostileCase, mintToken, useHostileArena, type Hosti
  * each case ends by checking they are still served.
  */
 // 16 connections of one IP share room B: the per-IP seat cap (8 per room,
-// seats.test.ts) is lifted so the IP's cost budget is what is measured.
-const get = useHostileArena({ arena: { maxSeatsPerIp: 64 } });
-let roomB: ArenaRoom | undefined;
+// seats.test.ts) is lifted so the IP's cost budget is what is measured. The world is the smallest allowed
+// (64 units, view radius 400): everyone in it is in everyone's view.
+const get = useHostileArena({ arena: { maxSeatsPerIp: 64 }, world: { size: 64 } });
+let roomB: ArenaRoom | WorldRoom | undefined;
 const attackers: Array<WireClient<ServerMessages>> = [];
 const timers: NodeJS.Timeout[] = [];
 
@@ -33,6 +36,11 @@ afterEach(async () => {
   await roomB?.disconnect();
   roomB = undefined;
 });
+
+function burn(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+}
 
 /** Room B, whose chat handler spends `burnMs` of CPU per line. */
 async function costlyRoom(arena: HostileArena, burnMs: number): Promise<ArenaRoom> {
@@ -45,7 +53,11 @@ async function costlyRoom(arena: HostileArena, burnMs: number): Promise<ArenaRoo
   return roomB;
 }
 
-async function attacker(arena: HostileArena, room: ArenaRoom, ip: string): Promise<WireClient<ServerMessages>> {
+async function attacker(
+  arena: HostileArena,
+  room: ArenaRoom | WorldRoom,
+  ip: string,
+): Promise<WireClient<ServerMessages>> {
   const client = await WireClient.join<ServerMessages>(arena.ts, room.roomId, await mintToken(), fromIp(ip));
   attackers.push(client);
   return client;
@@ -138,4 +150,73 @@ hostileCase(
     expect(crowd.filter((client) => client.isOpen).length).toBeGreaterThanOrEqual(10);
     for (const cut of cutLines(arena, ip)) expect(cut).toMatchObject({ reason: "cpu", scope: "ip" });
   },
+);
+
+hostileCase(
+  get,
+  "a world room of 12 players bunched in one view, each recipient's send made to cost 1 ms (the fan-out of a line " +
+    "heard by ~700 players at ~16 µs each); one honest player chats a 5-line burst (CHAT_RATE_BURST)",
+  "every line reaches all 12; nobody is cut: the fan-out is not the sender's cost (its lines stay far below budget)",
+  async (arena) => {
+    const world = await arena.ts.colyseus.createRoom<WorldRoom>("world", {});
+    roomB = world;
+    const players: Array<WireClient<ServerMessages>> = [];
+    const ips = Array.from({ length: 12 }, () => attackerIp());
+    for (const ip of ips) players.push(await attacker(arena, world, ip));
+    // Views are updated in the step: after a few, everyone sees everyone (a line's audience is the sender's view).
+    for (let tick = 0; tick < 3; tick++) await world.waitForNextTimestep();
+    for (const client of world.clients as PlayClient[]) {
+      const enqueueRaw = client.enqueueRaw.bind(client);
+      client.enqueueRaw = (data, options) => {
+        burn(1);
+        enqueueRaw(data, options);
+      };
+    }
+    const sender = players[0]!;
+    for (let line = 0; line < 5; line++) sender.sendMessage("chat", { text: `hello ${line}` });
+    for (const player of players) {
+      await until(() => player.all("chat").filter((l) => l.text.startsWith("hello")).length === 5, 10_000, "5 lines");
+    }
+    const { connectionMsPerS } = arena.ts.app.transport.costs.costs.top(performance.now());
+    // The whole burst's fan-out is 5 × 12 × 1 ms = 60 ms; charged to the sender it was over the 50 ms/s budget.
+    expect(connectionMsPerS).toBeLessThan(arena.net.cost.maxDispatchMsPerS / 2);
+    for (let tick = 0; tick < 10; tick++) await world.waitForNextTimestep();
+    expect(ips.flatMap((ip) => cutLines(arena, ip))).toEqual([]);
+    expect(players.every((player) => player.isOpen)).toBe(true);
+  },
+);
+
+hostileCase(
+  get,
+  "16 players behind one NAT drop at once and all reconnect together while the event loop lags, each JOIN_ROOM " +
+    "acknowledgement costing 20 ms (the full state and held messages on a loaded machine; 320 ms together)",
+  "all 16 are back and stay: the acknowledgement is not charged, no cut for cpu or loop_lag",
+  async (arena) => {
+    const room = await arena.ts.colyseus.createRoom<ArenaRoom>("arena", {});
+    roomB = room;
+    const ip = attackerIp();
+    const crowd: Array<WireClient<ServerMessages>> = [];
+    for (let i = 0; i < 16; i++) crowd.push(await attacker(arena, room, ip));
+    // Core's (private) sendFullState is what the JOIN_ROOM acknowledgement runs (Room#_onMessage).
+    const internals = room as unknown as { sendFullState(client: unknown): void };
+    const sendFullState = internals.sendFullState.bind(room);
+    internals.sendFullState = (client) => {
+      burn(20);
+      sendFullState(client);
+    };
+    for (const client of crowd) client.cut();
+    await until(() => room.clients.length === 0, 5000, "all dropped");
+    // The loop lags (over LOOP_LAG_CUT_MS) as the reconnections arrive.
+    burn(2 * arena.net.cost.loopLagCutMs);
+    const back = await Promise.all(
+      crowd.map((client) => WireClient.reconnect<ServerMessages>(arena.ts, client, fromIp(ip))),
+    );
+    attackers.push(...back);
+    // Two cost sweeps (500 ms each) at 20 ticks a second.
+    for (let tick = 0; tick < 25; tick++) await room.waitForNextTimestep();
+    expect(cutLines(arena, ip)).toEqual([]);
+    expect(back.every((client) => client.isOpen)).toBe(true);
+    expect(room.clients.length).toBe(16);
+  },
+  20_000,
 );

@@ -1,10 +1,13 @@
 import { once } from "node:events";
+import { ClientState, Protocol, getMessageBytes, type Client } from "@colyseus/core";
+import { WebSocketClient } from "@colyseus/ws-transport";
 import { performance } from "node:perf_hooks";
 import type { Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import type { WebSocket } from "ws";
 import { reconnectionDenied } from "../../colyseus/closeSocket.ts";
 import { CostCutter } from "../../colyseus/costCutter.ts";
+import { sendToEach, uncharged } from "../../colyseus/fanOut.ts";
 import { tapInboundFrames } from "../../colyseus/frameTap.ts";
 import type { ConnectionCostSettings, Cut } from "../../server/net/connectionCost.ts";
 import type { FrameAdmission } from "../../server/net/frameAdmission.ts";
@@ -42,18 +45,92 @@ function burn(ms: number): void {
 const label = { ip: "203.0.113.9", roomId: "room1", sessionId: "s1" };
 
 describe("frameTap: the meter sees each frame's whole dispatch", () => {
-  it("reports once per frame, with the clock before and after the listeners ran, and the frame's length", async () => {
+  it("reports once per frame, with its whole dispatch time charged, the clock after it, and the frame's length", async () => {
     const { serverSide, clientSide } = await connectedPair();
     serverSide.on("message", () => burn(3));
     const reports: Array<[number, number, number]> = [];
-    tapInboundFrames(serverSide, DELIVER_ALL, (startedAt, endedAt, bytes) => reports.push([startedAt, endedAt, bytes]));
+    tapInboundFrames(serverSide, DELIVER_ALL, (chargedMs, endedAt, bytes) => reports.push([chargedMs, endedAt, bytes]));
     const delivered = once(serverSide, "message");
     clientSide.send(Buffer.alloc(100, 13));
     await delivered;
+    const after = performance.now();
     expect(reports).toHaveLength(1);
-    const [startedAt, endedAt, bytes] = reports[0]!;
-    expect(endedAt - startedAt).toBeGreaterThanOrEqual(3);
+    const [chargedMs, endedAt, bytes] = reports[0]!;
+    expect(chargedMs).toBeGreaterThanOrEqual(3);
+    expect(endedAt).toBeLessThanOrEqual(after);
     expect(bytes).toBe(100);
+  });
+
+  it("a fan-out inside a dispatch is not charged to the frame: only the time around it", async () => {
+    const { serverSide, clientSide } = await connectedPair();
+    // 20 recipients whose send costs 1 ms each: 20 ms of fan-out inside a dispatch that otherwise burns 3 ms.
+    const recipients = Array.from({ length: 20 }, () => ({ enqueueRaw: () => burn(1) }) as unknown as Client);
+    let dispatchMs = 0;
+    serverSide.on("message", () => {
+      const startedAt = performance.now();
+      burn(3);
+      sendToEach(recipients, "chat", { text: "hello" });
+      dispatchMs = performance.now() - startedAt;
+    });
+    const reports: number[] = [];
+    tapInboundFrames(serverSide, DELIVER_ALL, (chargedMs) => reports.push(chargedMs));
+    const delivered = once(serverSide, "message");
+    clientSide.send(Buffer.from([13, 1]));
+    await delivered;
+    expect(dispatchMs).toBeGreaterThanOrEqual(23);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toBeGreaterThanOrEqual(3);
+    expect(reports[0]).toBeLessThanOrEqual(dispatchMs - 20);
+  });
+
+  it("the connection's first JOIN_ROOM frame is charged nothing (core answers it with the full state); a second is", async () => {
+    const { serverSide, clientSide } = await connectedPair();
+    serverSide.on("message", () => burn(3));
+    const reports: Array<[number, number]> = [];
+    tapInboundFrames(serverSide, DELIVER_ALL, (chargedMs, _endedAt, bytes) => reports.push([chargedMs, bytes]));
+    for (const frame of [[Protocol.JOIN_ROOM], [Protocol.JOIN_ROOM], [Protocol.ROOM_DATA, 1]]) {
+      const delivered = once(serverSide, "message");
+      clientSide.send(Uint8Array.from(frame));
+      await delivered;
+    }
+    expect(reports.map(([, bytes]) => bytes)).toEqual([1, 1, 2]);
+    expect(reports[0]![0]).toBe(0);
+    expect(reports[1]![0]).toBeGreaterThanOrEqual(3);
+    expect(reports[2]![0]).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe("fanOut: one encode for every recipient", () => {
+  it("sends each client the bytes client.send would, the same buffer to all; a joining client has it held until JOIN", async () => {
+    const { serverSide, clientSide } = await connectedPair();
+    const received: Buffer[] = [];
+    clientSide.on("message", (data: Buffer) => received.push(data));
+    const joined = new WebSocketClient("s1", serverSide);
+    joined.state = ClientState.JOINED;
+    const joining = new WebSocketClient("s2", serverSide);
+    const sent: Uint8Array[] = [];
+    const spy = (client: WebSocketClient) => {
+      const enqueueRaw = client.enqueueRaw.bind(client);
+      client.enqueueRaw = (data, options) => {
+        sent.push(data);
+        enqueueRaw(data, options);
+      };
+    };
+    spy(joined);
+    spy(joining);
+    const line = { id: 7, kind: "player", text: "hello", from: "Ann" };
+    const before = uncharged.ms;
+    sendToEach([joined, joining], "chat", line);
+    expect(uncharged.ms).toBeGreaterThan(before);
+    // What WebSocketClient#send would have built for one of them.
+    const expected = getMessageBytes.raw(Protocol.ROOM_DATA, "chat", line);
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).toBe(sent[1]);
+    expect(Buffer.from(sent[0]!)).toEqual(expected);
+    await until(() => received.length === 1, 5000, "the joined client's frame");
+    expect(received[0]).toEqual(expected);
+    // Held for the joining one, as core holds any send before its JOIN_ROOM acknowledgement.
+    expect((joining as unknown as { _enqueuedMessages: Uint8Array[] })._enqueuedMessages).toEqual([sent[0]]);
   });
 });
 
