@@ -65,7 +65,8 @@ const EnvSchema = z.object({
   MAX_MESSAGES_PER_S: int(1, 10_000).default(120),
   JOIN_ACK_TIMEOUT_MS: int(100, 60_000).default(5000),
   MAX_CONNECTIONS_PER_IP: int(1, 100_000).default(32),
-  // Connection cost budgets (server/net/connectionCost.ts); an honest player costs ~0.1 ms/s and ~25 frames/s.
+  // Connection cost budgets (server/net/connectionCost.ts). An honest player costs ~0.4 ms/s and ~21 frames/s:
+  // `node --import tsx bench/honestCost.ts` (32 players, 20 inputs/s and a chat line a second each; SECURITY.md).
   MAX_DISPATCH_MS_PER_S: int(1, 1000).default(50),
   MAX_IP_DISPATCH_MS_PER_S: int(1, 100_000).default(200),
   MAX_FRAMES_PER_S_PER_IP: int(1, 10_000_000).default(1200),

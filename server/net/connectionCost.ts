@@ -71,8 +71,8 @@ export const COST_SWEEP_MS = 500;
 /**
  * Under loop lag, the heaviest connection is cut only if it costs at least
  * this share of `maxDispatchMsPerS` (25 ms/s at the default 50), more than one
- * frame can count (MAX_FRAME_SHARE): an honest SDK player measures ~1.6 ms/s
- * on average, ~6 ms/s at its peaks, chatting in a room of 32 (SECURITY.md),
+ * frame can count (MAX_FRAME_SHARE): an honest player measures ~0.4 ms/s
+ * on average, ~5 ms/s at its peaks, chatting in a room of 32 (SECURITY.md),
  * so a loop slowed down by honest load, or by a garbage-collection pause one
  * honest dispatch happened to absorb, cuts no one.
  */
@@ -91,8 +91,8 @@ export const MAX_FRAME_SHARE = 0.25;
 /**
  * A connection whose own share is below this fraction of the per-connection
  * budget (5 ms/s of 50; frames: of the address' frame budget, 120/s of 1200)
- * is never cut for its address' sums. An honest player costs ~1.6 ms/s and
- * sends ~22 frames/s (SECURITY.md), so it stays under; an attacker's live
+ * is never cut for its address' sums. An honest player costs ~0.4 ms/s and
+ * sends ~21 frames/s (SECURITY.md), so it stays under; an attacker's live
  * connection that pushes its address over does not (it must spend the excess
  * itself, or its address' cost came from closed connections: then new
  * upgrades are refused instead).
