@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultConfig } from "../../server/config.ts";
+import type { AttackMode } from "./propertyAttacker.ts";
+import { memoryBound } from "./propertyBound.ts";
+import {
+  machineLine,
+  runPhase,
+  settle,
+  startPropertyRun,
+  unmeasurable,
+  type PhaseResult,
+  type PropertyRun,
+} from "./propertyHarness.ts";
+
+/**
+ * The hostile property (issue 13; SECURITY.md "The hostile property"):
+ * whatever one IP does within the documented limits, honest players in other
+ * rooms keep >= 95% of their patch rate, their input->ack p99 rises by less
+ * than one tick, /health answers in < 100 ms, and the server's RSS stays under
+ * its baseline plus the bound SECURITY.md states.
+ *
+ * A timing assertion, which the issue itself defines; made to hold on a
+ * loaded 2-core machine by medians over one-second windows after a fixed
+ * warm-up (propertyHarness.ts), and by refusing to judge at all when the
+ * baseline is already poor: then every phase is skipped with the reason in
+ * the `hostile property:` block, rather than failed. ~60-90 s; runs alone as
+ * `npx vitest run test/hostile/property.test.ts`. The summary reporter
+ * (summaryReporter.ts) prints the table from each case's `meta`.
+ */
+
+const config = defaultConfig();
+const bound = memoryBound(config.net, config.arena.maxClients);
+
+const PHASES: Array<{ phase: string; mode: AttackMode }> = [
+  { phase: "a1 input reliable", mode: "input-reliable" },
+  { phase: "a2 input fragmented", mode: "input-fragmented" },
+  { phase: "a3 input unreliable", mode: "input-unreliable" },
+  { phase: "b chat", mode: "chat" },
+  { phase: "c joins never acked", mode: "join-no-ack" },
+  { phase: "d slow HTTP", mode: "slow-http" },
+  { phase: "e reservations", mode: "reservations" },
+  { phase: "f slow consumer", mode: "slow-consumer" },
+];
+
+const PHASE_TIMEOUT_MS = 45_000;
+
+describe("hostile property: one IP within the documented limits", () => {
+  let run: PropertyRun | undefined;
+  let baseline: PhaseResult | undefined;
+  let tooLoaded: string | undefined;
+
+  beforeAll(async () => {
+    run = await startPropertyRun();
+  }, 30_000);
+
+  afterAll(async () => {
+    await run?.close();
+  });
+
+  it(
+    "baseline (no attack)",
+    async ({ task }) => {
+      if (run === undefined) throw new Error("no property run");
+      baseline = await runPhase(run, "baseline", undefined, undefined, bound);
+      tooLoaded = unmeasurable(baseline);
+      task.meta.hostileProperty = {
+        result: baseline,
+        machine: machineLine(),
+        bound: bound.formula,
+        skipped: tooLoaded,
+      };
+      expect(baseline.broken).toEqual([]);
+    },
+    PHASE_TIMEOUT_MS,
+  );
+
+  for (const { phase, mode } of PHASES) {
+    it(
+      `${phase}: the property holds`,
+      async ({ task, skip }) => {
+        if (run === undefined || baseline === undefined) throw new Error("no baseline");
+        if (tooLoaded !== undefined) {
+          task.meta.hostileProperty = { machine: machineLine(), bound: bound.formula, skipped: tooLoaded };
+          skip(`machine too loaded to measure: ${tooLoaded}`);
+        }
+        const settledMs = await settle(run);
+        const result = { ...(await runPhase(run, phase, mode, baseline, bound)), settledMs };
+        task.meta.hostileProperty = { result, machine: machineLine(), bound: bound.formula };
+        expect(run.honest.filter((bot) => bot.droppedWith !== undefined).map((bot) => bot.droppedWith)).toEqual([]);
+        expect(result.broken, `${phase}`).toEqual([]);
+      },
+      PHASE_TIMEOUT_MS,
+    );
+  }
+});
