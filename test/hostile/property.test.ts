@@ -31,15 +31,16 @@ import {
 const config = defaultConfig();
 const bound = memoryBound(config.net, config.arena.maxClients);
 
+/** The input floods last: on a server they stall, the memory and backlog they leave would be measured by the next phase. */
 const PHASES: Array<{ phase: string; mode: AttackMode }> = [
-  { phase: "a1 input reliable", mode: "input-reliable" },
-  { phase: "a2 input fragmented", mode: "input-fragmented" },
-  { phase: "a3 input unreliable", mode: "input-unreliable" },
   { phase: "b chat", mode: "chat" },
   { phase: "c joins never acked", mode: "join-no-ack" },
   { phase: "d slow HTTP", mode: "slow-http" },
   { phase: "e reservations", mode: "reservations" },
   { phase: "f slow consumer", mode: "slow-consumer" },
+  { phase: "a1 input reliable", mode: "input-reliable" },
+  { phase: "a2 input fragmented", mode: "input-fragmented" },
+  { phase: "a3 input unreliable", mode: "input-unreliable" },
 ];
 
 const PHASE_TIMEOUT_MS = 45_000;

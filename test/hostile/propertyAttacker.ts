@@ -238,7 +238,7 @@ async function joinsNeverAcked(): Promise<void> {
 }
 
 /** Sockets that trickle a request head a byte every 500 ms, reopened when the server closes them. */
-async function slowHttp(): Promise<void> {
+function slowHttp(): Promise<void> {
   const [host, port] = ["127.0.0.1", plan.port];
   const head = "POST /matchmake/joinOrCreate/arena HTTP/1.1\r\nHost: x\r\nX-Slow: ";
   const live = new Set<Socket>();
@@ -272,6 +272,7 @@ async function slowHttp(): Promise<void> {
     for (const socket of live) socket.resetAndDestroy();
   };
   stats.note = `${limits.maxHttpSocketsPerIp} sockets from ${plan.ip}, a head byte every 500 ms`;
+  return Promise.resolve();
 }
 
 /** Seat reservations at the request budget, with the largest body allowed (join options held with each seat). */

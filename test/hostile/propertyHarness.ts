@@ -87,14 +87,26 @@ export async function startPropertyRun(): Promise<PropertyRun> {
       honest.push(bot);
     }
   }
-  // One reliable input per tick, turning every second so nobody rests against a wall (no movement: no patch).
-  let sent = 0;
+  // One reliable input per tick each, turning every second so nobody rests against a wall (no movement: no
+  // patch). Staggered across the tick: how long an input waits for the next step and patch depends on
+  // when in the tick it is sent, so one common phase would make the ack p99 wander by up to a tick
+  // from one phase to the next as the timers drift; spread, the p99 is the worst phase's, every time.
   let quietUntil = 0;
-  const mover = setInterval(() => {
-    if (performance.now() < quietUntil) return;
-    const dx = Math.floor(sent++ / TICK_HZ) % 2 === 0 ? 1 : -1;
-    for (const bot of honest) bot.move(dx, 0);
-  }, TICK_MS);
+  const timers: NodeJS.Timeout[] = [];
+  honest.forEach((bot, i) => {
+    let sent = 0;
+    const start = setTimeout(
+      () =>
+        timers.push(
+          setInterval(() => {
+            if (performance.now() < quietUntil) return;
+            bot.move(Math.floor(sent++ / TICK_HZ) % 2 === 0 ? 1 : -1, 0);
+          }, TICK_MS),
+        ),
+      (i * TICK_MS) / honest.length,
+    );
+    timers.push(start);
+  });
   return {
     server,
     httpUrl,
@@ -105,7 +117,7 @@ export async function startPropertyRun(): Promise<PropertyRun> {
       await windowTick(ms);
     },
     async close() {
-      clearInterval(mover);
+      for (const timer of timers) clearInterval(timer);
       await Promise.all(honest.map((bot) => bot.close().catch(() => undefined)));
       server.child.kill("SIGKILL");
       await server.exited;
@@ -241,7 +253,7 @@ export function quantile(values: number[], q: number): number {
 const windowTick = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** How long a phase waits for the attacker's connections before measuring anyway (a stalled server joins slowly). */
-const READY_TIMEOUT_MS = 12_000;
+const READY_TIMEOUT_MS = 8_000;
 
 /**
  * One phase: start the attack (none for the baseline) and wait until it is
@@ -299,6 +311,11 @@ export async function runPhase(
     const result: PhaseResult = {
       phase,
       patchesPerS,
+      windows: windows.map((_, w) => ({
+        patchesPerS: rates[w] ?? Number.NaN,
+        ackP99Ms: ackP99s[w] ?? Number.NaN,
+        healthP99Ms: healthP99s[w] ?? Number.NaN,
+      })),
       patchRatio: baseline === undefined ? 1 : patchesPerS / baseline.patchesPerS,
       ackP99Ms,
       ackRiseTicks: baseline === undefined ? 0 : (ackP99Ms - baseline.ackP99Ms) / TICK_MS,

@@ -16,6 +16,8 @@ export interface PhaseResult {
   phase: string;
   /** Median over windows of the median honest client's patches per second. */
   patchesPerS: number;
+  /** Each window's mean patches/s and ack p99 (ms), for the detail line. */
+  windows: Array<{ patchesPerS: number; ackP99Ms: number; healthP99Ms: number }>;
   patchRatio: number;
   /** Median over windows of the windows' input -> ack p99, ms. */
   ackP99Ms: number;
@@ -70,6 +72,9 @@ export function formatTable(report: PropertyTable): string[] {
         `${r.serverCpuPct.toFixed(0)}%`.padStart(5),
         `  ${r.broken.length === 0 ? "holds" : `BROKEN: ${r.broken.join("; ")}`}`,
       ].join(" "),
+    );
+    lines.push(
+      `${"".padEnd(18)}   windows (patches/s, ack p99 ms, /health p99 ms): ${r.windows.map((w) => `${w.patchesPerS.toFixed(1)}/${w.ackP99Ms.toFixed(0)}/${w.healthP99Ms.toFixed(0)}`).join("  ")}`,
     );
     if (r.attack !== undefined) {
       const closes = Object.entries(r.attack.closes)
