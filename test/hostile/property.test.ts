@@ -4,6 +4,7 @@ import type { AttackMode } from "./propertyAttacker.ts";
 import { memoryBound } from "./propertyBound.ts";
 import {
   machineLine,
+  marginal,
   runPhase,
   settle,
   startPropertyRun,
@@ -43,7 +44,8 @@ const PHASES: Array<{ phase: string; mode: AttackMode }> = [
   { phase: "a3 input unreliable", mode: "input-unreliable" },
 ];
 
-const PHASE_TIMEOUT_MS = 45_000;
+/** Two measurements of ~8-15 s each, with their settling. */
+const PHASE_TIMEOUT_MS = 60_000;
 
 describe("hostile property: one IP within the documented limits", () => {
   let run: PropertyRun | undefined;
@@ -84,8 +86,15 @@ describe("hostile property: one IP within the documented limits", () => {
           task.meta.hostileProperty = { machine: machineLine(), bound: bound.formula, skipped: tooLoaded };
           skip(`machine too loaded to measure: ${tooLoaded}`);
         }
-        const settledMs = await settle(run);
-        const result = { ...(await runPhase(run, phase, mode, baseline, bound)), settledMs };
+        const [live, base] = [run, baseline];
+        const measure = async (): Promise<PhaseResult> => {
+          const settledMs = await settle(live);
+          return { ...(await runPhase(live, phase, mode, base, bound)), settledMs };
+        };
+        let result = await measure();
+        // Once more before calling a near miss broken: one measurement on a shared machine can catch a burst of
+        // someone else's load. A gross breach (marginal() false) is not noise and is not measured again.
+        if (result.broken.length > 0 && marginal(result, bound)) result = { ...(await measure()), remeasured: true };
         task.meta.hostileProperty = { result, machine: machineLine(), bound: bound.formula };
         expect(run.honest.filter((bot) => bot.droppedWith !== undefined).map((bot) => bot.droppedWith)).toEqual([]);
         expect(result.broken, `${phase}`).toEqual([]);

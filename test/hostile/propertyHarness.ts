@@ -145,6 +145,7 @@ async function reserve(
 
 /** A running attacker process: `ready` once its connections are up, `stop()` answers its stats. */
 interface Attacker {
+  pid: number;
   ready: Promise<void>;
   stop(): Promise<AttackStats>;
 }
@@ -182,6 +183,7 @@ function startAttacker(mode: AttackMode, run: PropertyRun): Attacker {
     void exited.then(() => reject(new Error(`attacker ${mode} exited before it was ready`)));
   });
   return {
+    pid: child.pid ?? 0,
     ready,
     async stop() {
       const stats = new Promise<AttackStats>((resolve, reject) => {
@@ -233,6 +235,13 @@ async function cpuSeconds(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** CPU time every core of the machine spent busy since boot, in seconds (/proc/stat, 100 Hz ticks). */
+async function machineBusySeconds(): Promise<number> {
+  const [cpu] = (await readFile("/proc/stat", "utf8")).split("\n");
+  const [, user, nice, system, , , irq, softirq, steal] = (cpu ?? "").trim().split(/\s+/).map(Number);
+  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / 100;
+}
+
 function sampleRss(pid: number, samples: number[]): () => void {
   const timer = setInterval(() => {
     void readStatus(pid)
@@ -279,10 +288,23 @@ export async function runPhase(
     const health: Array<{ at: number; ms: number }> = [];
     const stopHealth = probeHealth(run.httpUrl, health);
     const cpuBefore = await cpuSeconds(pid);
+    const machineBefore = await machineBusySeconds();
+    const attackerBefore = attacker === undefined ? 0 : await cpuSeconds(attacker.pid).catch(() => 0);
+    const selfBefore = process.cpuUsage();
     const started = performance.now();
     await windowTick(WINDOWS * 1000);
     const ended = performance.now();
-    const serverCpuPct = (((await cpuSeconds(pid)) - cpuBefore) / ((ended - started) / 1000)) * 100;
+    const seconds = (ended - started) / 1000;
+    const serverS = (await cpuSeconds(pid)) - cpuBefore;
+    const attackerS = attacker === undefined ? 0 : (await cpuSeconds(attacker.pid).catch(() => 0)) - attackerBefore;
+    const self = process.cpuUsage(selfBefore);
+    const selfS = (self.user + self.system) / 1e6;
+    const serverCpuPct = (serverS / seconds) * 100;
+    // Whatever else ran on the machine meanwhile (other test runs): CPU neither the server, the attacker nor this process used.
+    const othersCpuPct = Math.max(
+      0,
+      (((await machineBusySeconds()) - machineBefore - serverS - attackerS - selfS) / seconds) * 100,
+    );
     stopHealth();
     // One more patch interval, so the last window's closing interval has its arrival (statesIn).
     await windowTick(2 * TICK_MS);
@@ -293,12 +315,11 @@ export async function runPhase(
       const perClient = run.honest.map((bot) => statesIn(bot.stateAt, from, to, now) / ((to - from) / 1000));
       return perClient.reduce((sum, rate) => sum + rate, 0) / perClient.length;
     });
-    const ackP99s = windows.map(([from, to]) =>
-      quantile(
-        run.honest.flatMap((bot) => bot.acks.filter((a) => a.at >= from && a.at < to).map((a) => a.ms)),
-        0.99,
-      ),
-    );
+    // A window in which no input was acknowledged at all: its p99 is unbounded, not missing.
+    const ackP99s = windows.map(([from, to]) => {
+      const acks = run.honest.flatMap((bot) => bot.acks.filter((a) => a.at >= from && a.at < to).map((a) => a.ms));
+      return acks.length === 0 ? Number.POSITIVE_INFINITY : quantile(acks, 0.99);
+    });
     const healthP99s = windows.map(([from, to]) =>
       quantile(
         health.filter((s) => s.at >= from && s.at < to).map((s) => s.ms),
@@ -322,7 +343,9 @@ export async function runPhase(
       healthP99Ms: median(healthP99s),
       healthMaxMs: Math.max(...health.map((s) => s.ms)),
       rssPeakMiB: Math.max(...rss) / 2 ** 20,
+      rssBaselineMiB: baseline?.rssPeakMiB,
       serverCpuPct,
+      othersCpuPct,
       attack: attack === undefined ? undefined : { ...attack, ramping, rampMs },
       broken: [],
     };
@@ -374,7 +397,21 @@ export function unmeasurable(baseline: PhaseResult): string | undefined {
 
 export function machineLine(): string {
   const [one] = loadavg();
-  return `${cpus().length} cores, load average ${one?.toFixed(2)} (shared and noisy: figures are medians of ${WINDOWS} one-second windows after a ${WARM_UP_MS} ms warm-up)`;
+  return `${cpus().length} cores, load average ${one?.toFixed(2)} (shared and noisy: figures are medians of ${WINDOWS} one-second windows after a ${WARM_UP_MS} ms warm-up; a near miss is measured twice; "others": CPU used meanwhile by processes other than server, attacker and this one; ∞: no ack at all in a window)`;
+}
+
+/**
+ * A breach small enough that the machine's noise could explain it (within
+ * a few times the thresholds); such a phase is measured once more. A server
+ * that answers /health in seconds or loses half its patches is not noise.
+ */
+export function marginal(result: PhaseResult, bound: MemoryBound): boolean {
+  return (
+    result.patchRatio >= 0.75 &&
+    result.ackRiseTicks < 3 * PROPERTY.maxAckRiseTicks &&
+    result.healthP99Ms < 3 * PROPERTY.maxHealthMs &&
+    result.rssPeakMiB - (result.rssBaselineMiB ?? 0) < 1.5 * bound.totalMiB
+  );
 }
 
 const pct = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;

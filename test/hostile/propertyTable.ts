@@ -25,8 +25,14 @@ export interface PhaseResult {
   healthP99Ms: number;
   healthMaxMs: number;
   rssPeakMiB: number;
+  /** The baseline phase's peak, which the bound is added to (undefined for the baseline itself). */
+  rssBaselineMiB: number | undefined;
   /** Server CPU over the measured windows, % of one core. */
   serverCpuPct: number;
+  /** CPU other processes on the machine used meanwhile, % of one core. */
+  othersCpuPct: number;
+  /** Measured a second time because the first measurement broke the property. */
+  remeasured?: boolean;
   /** The attacker's own account; `ramping` when its connections were not all up after the ready timeout. */
   attack: (AttackStats & { ramping: boolean; rampMs: number }) | undefined;
   /** How long the server took to become idle after the previous phase (ms), or undefined if it never did. */
@@ -43,6 +49,9 @@ export interface PropertyTable {
   skipped: string | undefined;
 }
 
+/** Whole milliseconds; ∞ for a window with no acknowledgement at all. */
+const whole = (ms: number) => (Number.isFinite(ms) ? ms.toFixed(0) : "∞");
+
 const pct = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
 
 /** The table the summary reporter prints, one line per phase. */
@@ -56,25 +65,29 @@ export function formatTable(report: PropertyTable): string[] {
     "/health p99 (max)".padStart(18),
     "RSS peak".padStart(9),
     "cpu".padStart(5),
+    "others".padStart(6),
     "  verdict",
   ].join(" ");
   const lines = [report.machine, `memory bound: ${report.bound}`, head];
   for (const r of report.phases) {
     lines.push(
       [
-        r.phase.padEnd(18),
+        `${r.phase}${r.remeasured === true ? "*" : ""}`.padEnd(18),
         r.patchesPerS.toFixed(1).padStart(9),
         pct(r.patchRatio).padStart(7),
-        `${r.ackP99Ms.toFixed(0)} ms`.padStart(9),
-        `${r.ackRiseTicks >= 0 ? "+" : ""}${r.ackRiseTicks.toFixed(2)}t`.padStart(8),
+        `${whole(r.ackP99Ms)} ms`.padStart(9),
+        `${r.ackRiseTicks >= 0 ? "+" : ""}${Number.isFinite(r.ackRiseTicks) ? r.ackRiseTicks.toFixed(2) : "∞"}t`.padStart(
+          8,
+        ),
         `${r.healthP99Ms.toFixed(1)} (${r.healthMaxMs.toFixed(0)}) ms`.padStart(18),
         `${r.rssPeakMiB.toFixed(0)} MiB`.padStart(9),
         `${r.serverCpuPct.toFixed(0)}%`.padStart(5),
+        `${r.othersCpuPct.toFixed(0)}%`.padStart(6),
         `  ${r.broken.length === 0 ? "holds" : `BROKEN: ${r.broken.join("; ")}`}`,
       ].join(" "),
     );
     lines.push(
-      `${"".padEnd(18)}   windows (patches/s, ack p99 ms, /health p99 ms): ${r.windows.map((w) => `${w.patchesPerS.toFixed(1)}/${w.ackP99Ms.toFixed(0)}/${w.healthP99Ms.toFixed(0)}`).join("  ")}`,
+      `${"".padEnd(18)}   windows (patches/s, ack p99 ms, /health p99 ms): ${r.windows.map((w) => `${w.patchesPerS.toFixed(1)}/${whole(w.ackP99Ms)}/${w.healthP99Ms.toFixed(0)}`).join("  ")}`,
     );
     if (r.attack !== undefined) {
       const closes = Object.entries(r.attack.closes)
@@ -92,6 +105,8 @@ export function formatTable(report: PropertyTable): string[] {
       );
     }
   }
+  if (report.phases.some((r) => r.remeasured === true))
+    lines.push("* a near miss, measured twice: the second measurement is shown");
   if (report.skipped !== undefined) lines.push(`NOT MEASURED (machine too loaded): ${report.skipped}`);
   return lines;
 }
