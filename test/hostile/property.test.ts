@@ -3,8 +3,9 @@ import { defaultConfig } from "../../server/config.ts";
 import type { AttackMode } from "./propertyAttacker.ts";
 import { memoryBound } from "./propertyBound.ts";
 import {
+  gross,
+  machineBusy,
   machineLine,
-  marginal,
   runPhase,
   settle,
   startPropertyRun,
@@ -62,7 +63,7 @@ describe("hostile property: one IP within the documented limits", () => {
 
   it(
     "baseline (no attack)",
-    async ({ task }) => {
+    async ({ task, skip }) => {
       if (run === undefined) throw new Error("no property run");
       baseline = await runPhase(run, "baseline", undefined, undefined, bound);
       tooLoaded = unmeasurable(baseline);
@@ -72,6 +73,7 @@ describe("hostile property: one IP within the documented limits", () => {
         bound: bound.formula,
         skipped: tooLoaded,
       };
+      if (tooLoaded !== undefined) skip(`machine too loaded to measure: ${tooLoaded}`);
       expect(baseline.broken).toEqual([]);
     },
     PHASE_TIMEOUT_MS,
@@ -92,10 +94,14 @@ describe("hostile property: one IP within the documented limits", () => {
           return { ...(await runPhase(live, phase, mode, base, bound)), settledMs };
         };
         let result = await measure();
-        // Once more before calling a near miss broken: one measurement on a shared machine can catch a burst of
-        // someone else's load. A gross breach (marginal() false) is not noise and is not measured again.
-        if (result.broken.length > 0 && marginal(result, bound)) result = { ...(await measure()), remeasured: true };
+        // A breach short of gross may be a burst of someone else's load on a shared machine: measured again,
+        // and if it persists while other processes hold over half the machine, reported as inconclusive.
+        if (result.broken.length > 0 && !gross(result, bound)) result = { ...(await measure()), remeasured: true };
+        if (result.broken.length > 0 && !gross(result, bound) && machineBusy(result)) {
+          result.inconclusive = `other processes used ${result.othersCpuPct.toFixed(0)}% CPU`;
+        }
         task.meta.hostileProperty = { result, machine: machineLine(), bound: bound.formula };
+        if (result.inconclusive !== undefined) skip(`${phase}: inconclusive, machine busy (${result.inconclusive})`);
         expect(run.honest.filter((bot) => bot.droppedWith !== undefined).map((bot) => bot.droppedWith)).toEqual([]);
         expect(result.broken, `${phase}`).toEqual([]);
       },

@@ -3,7 +3,16 @@ import { InputEncoder } from "@colyseus/schema/input";
 import { WireClient, encodeRoomData, matchmake, type SeatReservation } from "../../colyseus/wireClient.ts";
 import { TokenService } from "../../server/auth/TokenService.ts";
 import { ClientMessage, MoveInput, Role, RoomName } from "../../shared/index.ts";
-import { fragments, longestChatLine, maxHostileChat, maxReliableInput, maxUnreliableInput } from "./propertyFrames.ts";
+import { tickwireFramePolicy } from "../../server/net/framePolicy.ts";
+import {
+  UNRELIABLE_SLOTS,
+  fragments,
+  largestAdmitted,
+  longestChatLine,
+  maxHostileChat,
+  reliableInput,
+  unreliableInput,
+} from "./propertyFrames.ts";
 
 /**
  * The hostile property's attacker: one IP doing the strongest thing the
@@ -182,18 +191,26 @@ function paced(perSecond: number, send: (client: WireClient, n: number) => void)
   };
 }
 
+/** Whether the server's frame policy (as configured for Tickwire's input) lets a frame through. */
+const admits = (() => {
+  const policy = tickwireFramePolicy(MoveInput);
+  return (frame: Buffer) => policy(frame, true).ok;
+})();
+
 async function inputs(mode: AttackMode): Promise<void> {
-  const reliable = maxReliableInput(limits.maxPayloadBytes);
+  const maxWrites = Math.floor((limits.maxPayloadBytes - 1) / 3);
+  const writes = largestAdmitted(reliableInput, maxWrites, admits);
+  const slots = largestAdmitted((n) => unreliableInput(n, 1), UNRELIABLE_SLOTS(limits.maxPayloadBytes), admits);
+  const reliable = reliableInput(writes);
   const pieces = fragments(reliable, limits.maxFragments);
   let baseSeq = 1;
-  const slots = limits.maxPayloadBytes - 6;
   await fleet(
     limits.maxConnectionsPerIp,
     true,
     paced(limits.messagesPerSecond, (client) => {
       if (mode === "input-reliable") client.send(reliable);
       else if (mode === "input-unreliable") {
-        client.send(maxUnreliableInput(limits.maxPayloadBytes, baseSeq));
+        client.send(unreliableInput(slots, baseSeq));
         baseSeq += slots;
       } else {
         pieces.forEach((piece, i) => client.ws.send(piece, { binary: true, fin: i === pieces.length - 1 }));
@@ -204,8 +221,8 @@ async function inputs(mode: AttackMode): Promise<void> {
     mode === "input-fragmented"
       ? `${pieces.length} fragments of ${pieces[0]?.length ?? 0} B per ${reliable.length} B reliable input`
       : mode === "input-reliable"
-        ? `${reliable.length} B, ${(reliable.length - 1) / 3} field writes`
-        : `${limits.maxPayloadBytes} B, ${slots} empty slots`;
+        ? `${reliable.length} B, ${writes} field writes${admits(reliable) ? "" : " (refused by the policy)"}`
+        : `${6 + slots} B, ${slots} empty slots${admits(unreliableInput(slots, 1)) ? "" : " (refused by the policy)"}`;
 }
 
 /** Chat at the frame rate: mostly max-size hostile text (hygiene, then too_long), every 4th a chat:since. */

@@ -19,7 +19,11 @@ const FIELD_WRITE_BYTES = 3;
  * 1365 field writes in 4096 bytes, each decoded by core's InputDecoder.
  */
 export function maxReliableInput(maxPayload: number): Buffer {
-  const writes = Math.floor((maxPayload - 1) / FIELD_WRITE_BYTES);
+  return reliableInput(Math.floor((maxPayload - 1) / FIELD_WRITE_BYTES));
+}
+
+/** `[ROOM_INPUT_RELIABLE]` + `writes` field writes. */
+export function reliableInput(writes: number): Buffer {
   const frame = Buffer.alloc(1 + writes * FIELD_WRITE_BYTES);
   frame[0] = Protocol.ROOM_INPUT_RELIABLE;
   for (let i = 0; i < writes; i++) {
@@ -38,7 +42,12 @@ export function maxReliableInput(maxPayload: number): Buffer {
  * a duplicate of one already seen.
  */
 export function maxUnreliableInput(maxPayload: number, baseSeq: number): Buffer {
-  const frame = Buffer.alloc(maxPayload);
+  return unreliableInput(UNRELIABLE_SLOTS(maxPayload), baseSeq);
+}
+
+/** `[ROOM_INPUT_UNRELIABLE][baseSeq]` + `slots` empty slots. */
+export function unreliableInput(slots: number, baseSeq: number): Buffer {
+  const frame = Buffer.alloc(6 + slots);
   frame[0] = Protocol.ROOM_INPUT_UNRELIABLE;
   frame[1] = UINT32;
   frame.writeUInt32LE(baseSeq >>> 0, 2);
@@ -46,6 +55,24 @@ export function maxUnreliableInput(maxPayload: number, baseSeq: number): Buffer 
 }
 
 export const UNRELIABLE_SLOTS = (maxPayload: number): number => maxPayload - 6;
+
+/**
+ * The largest `n` in 1..max whose frame `admits` (the server's frame policy)
+ * lets through, so the attack stays the costliest frame allowed when the
+ * policy tightens (a fix that caps input slots or field writes); `max` when
+ * even the smallest is refused (the attack then exercises the close path).
+ */
+export function largestAdmitted(build: (n: number) => Buffer, max: number, admits: (frame: Buffer) => boolean): number {
+  if (admits(build(max))) return max;
+  if (!admits(build(1))) return max;
+  let [low, high] = [1, max];
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (admits(build(mid))) low = mid;
+    else high = mid;
+  }
+  return low;
+}
 
 /** A frame split into `count` pieces of (nearly) equal size, sent as one message of `count` WebSocket fragments. */
 export function fragments(frame: Buffer, count: number): Buffer[] {

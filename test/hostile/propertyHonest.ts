@@ -80,14 +80,14 @@ export class HonestPlayer {
  * window's edges fall between two patches: each interval between consecutive
  * arrivals contributes the share of it inside the window (a steady 20/s over
  * one second counts 20.0 wherever the window starts; a 500 ms stall inside it
- * counts as the one interval it is). The open interval after the last arrival
- * runs to `now`.
+ * counts as the one interval it is). After the last arrival nothing counts:
+ * the harness reads a window only once a patch interval has passed after it.
  */
-export function statesIn(arrivals: number[], start: number, end: number, now: number): number {
+export function statesIn(arrivals: number[], start: number, end: number): number {
   let count = 0;
-  for (let i = 0; i < arrivals.length; i++) {
+  for (let i = 0; i + 1 < arrivals.length; i++) {
     const from = arrivals[i]!;
-    const to = arrivals[i + 1] ?? now;
+    const to = arrivals[i + 1]!;
     if (to <= from) continue;
     const overlap = Math.min(to, end) - Math.max(from, start);
     if (overlap > 0) count += overlap / (to - from);

@@ -31,8 +31,10 @@ export interface PhaseResult {
   serverCpuPct: number;
   /** CPU other processes on the machine used meanwhile, % of one core. */
   othersCpuPct: number;
-  /** Measured a second time because the first measurement broke the property. */
+  /** Measured a second time because the first measurement broke the property, short of grossly. */
   remeasured?: boolean;
+  /** Broken twice, short of grossly, with the machine busy: not judged (why). */
+  inconclusive?: string;
   /** The attacker's own account; `ramping` when its connections were not all up after the ready timeout. */
   attack: (AttackStats & { ramping: boolean; rampMs: number }) | undefined;
   /** How long the server took to become idle after the previous phase (ms), or undefined if it never did. */
@@ -83,7 +85,7 @@ export function formatTable(report: PropertyTable): string[] {
         `${r.rssPeakMiB.toFixed(0)} MiB`.padStart(9),
         `${r.serverCpuPct.toFixed(0)}%`.padStart(5),
         `${r.othersCpuPct.toFixed(0)}%`.padStart(6),
-        `  ${r.broken.length === 0 ? "holds" : `BROKEN: ${r.broken.join("; ")}`}`,
+        `  ${r.broken.length === 0 ? "holds" : `${r.inconclusive === undefined ? "BROKEN" : `INCONCLUSIVE (${r.inconclusive})`}: ${r.broken.join("; ")}`}`,
       ].join(" "),
     );
     lines.push(
@@ -106,7 +108,7 @@ export function formatTable(report: PropertyTable): string[] {
     }
   }
   if (report.phases.some((r) => r.remeasured === true))
-    lines.push("* a near miss, measured twice: the second measurement is shown");
+    lines.push("* measured twice (the first broke the property, short of grossly): the second is shown");
   if (report.skipped !== undefined) lines.push(`NOT MEASURED (machine too loaded): ${report.skipped}`);
   return lines;
 }
