@@ -204,6 +204,12 @@ async function inputs(mode: AttackMode): Promise<void> {
   const reliable = reliableInput(writes);
   const pieces = fragments(reliable, limits.maxFragments);
   let baseSeq = 1;
+  stats.note =
+    mode === "input-fragmented"
+      ? `${pieces.length} fragments of ${pieces[0]?.length ?? 0} B per ${reliable.length} B reliable input`
+      : mode === "input-reliable"
+        ? `${reliable.length} B, ${writes} field writes${admits(reliable) ? "" : " (refused by the policy)"}`
+        : `${6 + slots} B, ${slots} empty slots${admits(unreliableInput(slots, 1)) ? "" : " (refused by the policy)"}`;
   await fleet(
     limits.maxConnectionsPerIp,
     true,
@@ -217,18 +223,13 @@ async function inputs(mode: AttackMode): Promise<void> {
       }
     }),
   );
-  stats.note =
-    mode === "input-fragmented"
-      ? `${pieces.length} fragments of ${pieces[0]?.length ?? 0} B per ${reliable.length} B reliable input`
-      : mode === "input-reliable"
-        ? `${reliable.length} B, ${writes} field writes${admits(reliable) ? "" : " (refused by the policy)"}`
-        : `${6 + slots} B, ${slots} empty slots${admits(unreliableInput(slots, 1)) ? "" : " (refused by the policy)"}`;
 }
 
 /** Chat at the frame rate: mostly max-size hostile text (hygiene, then too_long), every 4th a chat:since. */
 async function chat(): Promise<void> {
   const hostile = Array.from({ length: 16 }, (_, n) => maxHostileChat(limits.maxPayloadBytes, n));
   const since = encodeRoomData(ClientMessage.ChatSince, { afterId: 0 });
+  stats.note = `${hostile[0]?.length ?? 0} B hostile lines, 280-char lines, chat:since; flood control mutes`;
   await fleet(
     limits.maxConnectionsPerIp,
     true,
@@ -238,7 +239,6 @@ async function chat(): Promise<void> {
       else client.send(hostile[n % hostile.length]!);
     }),
   );
-  stats.note = `${hostile[0]?.length ?? 0} B hostile lines, 280-char lines, chat:since; flood control mutes`;
 }
 
 /**
@@ -247,11 +247,11 @@ async function chat(): Promise<void> {
  */
 async function joinsNeverAcked(): Promise<void> {
   const held = maxHostileChat(limits.maxPayloadBytes, 0);
+  stats.note = "each: 8 held 4 KiB frames, closed 4408 after JOIN_ACK_TIMEOUT_MS, re-joined";
   await fleet(limits.maxConnectionsPerIp, false, (client) => {
     for (let i = 0; i < 8; i++) client.send(held);
     sent += 8;
   });
-  stats.note = "each: 8 held 4 KiB frames, closed 4408 after JOIN_ACK_TIMEOUT_MS, re-joined";
 }
 
 /** Sockets that trickle a request head a byte every 500 ms, reopened when the server closes them. */
@@ -322,6 +322,7 @@ async function slowConsumers(): Promise<void> {
   const input = new MoveInput();
   const encoder = new InputEncoder(input);
   let n = 0;
+  stats.note = "paused readers: chat at 1/s, chat:since at 1/s, inputs at 20/s each";
   await fleet(limits.maxConnectionsPerIp, true, (client) => {
     client.ws.pause();
     const timers = [
@@ -338,7 +339,6 @@ async function slowConsumers(): Promise<void> {
     ];
     void client.closed.then(() => timers.forEach(clearInterval));
   });
-  stats.note = "paused readers: chat at 1/s, chat:since at 1/s, inputs at 20/s each";
 }
 
 const modes: Record<AttackMode, () => Promise<void>> = {
