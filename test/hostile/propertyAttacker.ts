@@ -55,6 +55,8 @@ export interface AttackPlan {
     maxFragments: number;
     maxHttpSocketsPerIp: number;
     matchmakeMaxBodyBytes: number;
+    /** Seats one IP may hold in one room (MAX_SEATS_PER_IP_PER_ROOM): the fleet opens a room per this many. */
+    maxSeatsPerIpPerRoom: number;
   };
 }
 
@@ -123,15 +125,14 @@ async function join(roomId: string | undefined, token: string, ack = true): Prom
 }
 
 /**
- * Keep `size` connections in the attacker's own room, re-joining any the
- * server closes (the budget permitting), each driven by `drive` until it closes.
+ * Keep `size` connections in rooms of the attacker's own (a new room per
+ * MAX_SEATS_PER_IP_PER_ROOM seats), re-joining any the server closes (the
+ * budget permitting), each driven by `drive` until it closes.
  */
 async function fleet(size: number, ack: boolean, drive: (client: WireClient, slot: number) => void): Promise<void> {
   const token = await mint();
-  const first = await join(undefined, token, true);
-  const roomId = first.seat?.roomId ?? "";
   const live = new Set<WireClient>();
-  const keep = async (slot: number, initial?: WireClient) => {
+  const keep = async (slot: number, roomId: string, initial?: WireClient) => {
     let client = initial;
     while (!stopping) {
       client ??= await join(roomId, token, ack).catch(() => undefined);
@@ -149,11 +150,17 @@ async function fleet(size: number, ack: boolean, drive: (client: WireClient, slo
       client = undefined;
     }
   };
-  void keep(0, first);
-  for (let slot = 1; slot < size; slot++) void keep(slot, await join(roomId, token, ack));
   stopAll = () => {
     for (const client of live) reset(client);
   };
+  let roomId = "";
+  for (let slot = 0; slot < size; slot++) {
+    // The room's first seat holds it (an acknowledged join), the others join it by id.
+    const opensRoom = slot % limits.maxSeatsPerIpPerRoom === 0;
+    const client = await join(opensRoom ? undefined : roomId, token, opensRoom || ack);
+    if (opensRoom) roomId = client.seat?.roomId ?? "";
+    void keep(slot, roomId, client);
+  }
 }
 
 let stopAll = (): void => undefined;

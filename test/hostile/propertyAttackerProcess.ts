@@ -34,6 +34,7 @@ export function startAttacker(mode: AttackMode, server: { httpUrl: string; port:
       maxFragments: defaults.maxFragments,
       maxHttpSocketsPerIp: defaults.maxHttpSocketsPerIp,
       matchmakeMaxBodyBytes: defaults.matchmakeMaxBodyBytes,
+      maxSeatsPerIpPerRoom: defaultConfig().arena.maxSeatsPerIp,
     },
   };
   const child: ChildProcess = fork(new URL("./propertyAttacker.ts", import.meta.url).pathname, [JSON.stringify(plan)], {

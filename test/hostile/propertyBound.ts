@@ -32,11 +32,9 @@ const CONNECTION_FIXED_BYTES = 128 * 1024;
 const MAX_HEADER_BYTES = 16 * 1024;
 /** libuv reads up to 64 KiB at a time into a fresh buffer per socket read. */
 const SOCKET_READ_BYTES = 64 * 1024;
-/** A seat reservation is held this long before Colyseus releases it (SECURITY.md "Seat reservation"). */
-const RESERVATION_S = 15;
 /** One reserved seat in the matchmaker's and the room's tables, besides its join options. */
 const SEAT_FIXED_BYTES = 2 * 1024;
-/** One extra arena room opened by reservations filling the others (state, clock, timers, meters). */
+/** One arena room the address opens (state, clock, timers, meters, chat log). */
 const ROOM_FIXED_BYTES = 256 * 1024;
 /**
  * The collector's slack: frames are garbage once handled, and V8 collects the
@@ -45,7 +43,7 @@ const ROOM_FIXED_BYTES = 256 * 1024;
  */
 const YOUNG_GENERATION_BYTES = 2 * 16 * 2 ** 20;
 
-export function memoryBound(net: EdgeSettings, maxClientsPerRoom: number): MemoryBound {
+export function memoryBound(net: EdgeSettings, maxSeatsPerIpPerRoom: number): MemoryBound {
   const perConnectionBytes =
     net.maxBufferedBytes + // the unsent queue a slow consumer may hold before it is cut off...
     net.maxPayloadBytes + // ...plus the one message that crossed the cap
@@ -55,9 +53,11 @@ export function memoryBound(net: EdgeSettings, maxClientsPerRoom: number): Memor
     CONNECTION_FIXED_BYTES;
   const webSocketsBytes = net.maxConnectionsPerIp * perConnectionBytes;
   const httpSocketsBytes = net.maxHttpSocketsPerIp * (MAX_HEADER_BYTES + net.matchmakeMaxBodyBytes + SOCKET_READ_BYTES);
-  const seats = net.httpBurst + (net.httpRatePerMinute / 60) * RESERVATION_S;
-  const reservationsBytes =
-    seats * (net.matchmakeMaxBodyBytes + SEAT_FIXED_BYTES) + Math.ceil(seats / maxClientsPerRoom) * ROOM_FIXED_BYTES;
+  // Unclaimed reservations are capped per address at a time (MAX_PENDING_SEATS_PER_IP); each may open a room, and
+  // the address' connections fill at most MAX_SEATS_PER_IP_PER_ROOM seats of each room they open.
+  const seats = net.maxPendingSeatsPerIp;
+  const rooms = Math.ceil(net.maxConnectionsPerIp / maxSeatsPerIpPerRoom) + seats;
+  const reservationsBytes = seats * (net.matchmakeMaxBodyBytes + SEAT_FIXED_BYTES) + rooms * ROOM_FIXED_BYTES;
   const inboundPerS = net.maxConnectionsPerIp * net.maxMessagesPerSecond * net.maxPayloadBytes;
   const collectorBytes = YOUNG_GENERATION_BYTES + inboundPerS;
   const total = webSocketsBytes + httpSocketsBytes + reservationsBytes + collectorBytes;
@@ -72,6 +72,6 @@ export function memoryBound(net: EdgeSettings, maxClientsPerRoom: number): Memor
     formula:
       `${net.maxConnectionsPerIp} × ${mib(perConnectionBytes)} (sockets) + ${net.maxHttpSocketsPerIp} × ` +
       `${((MAX_HEADER_BYTES + net.matchmakeMaxBodyBytes + SOCKET_READ_BYTES) / 1024).toFixed(0)} KiB (HTTP) + ` +
-      `${seats} seats ${mib(reservationsBytes)} + collector ${mib(collectorBytes)} = ${mib(total)}`,
+      `${seats} pending seats and ${rooms} rooms ${mib(reservationsBytes)} + collector ${mib(collectorBytes)} = ${mib(total)}`,
   };
 }

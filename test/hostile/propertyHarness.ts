@@ -278,14 +278,13 @@ export function unmeasurable(baseline: PhaseResult): string | undefined {
 
 export function machineLine(): string {
   const [one] = loadavg();
-  return `${cpus().length} cores, load average ${one?.toFixed(2)} (shared and noisy: figures are medians of ${WINDOWS} one-second windows after a ${WARM_UP_MS} ms warm-up; a breach short of gross is measured twice, and inconclusive if other processes then used over half the machine; "others": CPU used meanwhile by processes other than server, attacker and this one; ∞: no ack at all in a window)`;
+  return `${cpus().length} cores, load average ${one?.toFixed(2)} (shared and noisy: figures are medians of ${WINDOWS} one-second windows after a ${WARM_UP_MS} ms warm-up; a breach short of gross is measured twice; one with other processes using over half the machine is inconclusive if a control without attack, measured right after, breaks too; "others": CPU used meanwhile by processes other than server, attacker and this one; ∞: no ack at all in a window)`;
 }
 
 /**
  * A breach no machine noise explains: honest players losing half their
  * patches, /health taking a second, memory over the bound. Anything less may
- * be a burst of someone else's load on a shared machine: measured again, and
- * if other processes then used more than half the machine, inconclusive.
+ * be a burst of someone else's load on a shared machine: measured again.
  */
 export function gross(result: PhaseResult, bound: MemoryBound): boolean {
   return (
@@ -305,7 +304,7 @@ const pct = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
  * /health fast and its CPU under half a core over half a second. Resolves
  * with how long that took, or undefined after `timeoutMs`.
  */
-export async function settle(run: PropertyRun, timeoutMs = 15_000): Promise<number | undefined> {
+export async function settle(run: PropertyRun, timeoutMs = 10_000): Promise<number | undefined> {
   const begun = performance.now();
   const pid = run.server.child.pid ?? 0;
   const deadline = performance.now() + timeoutMs;

@@ -97,7 +97,7 @@ export function formatTable(report: PropertyTable): string[] {
         .join(" ");
       const settled =
         r.settledMs === undefined
-          ? "server NOT idle before it (15 s)"
+          ? "server NOT idle before it (10 s)"
           : `server idle ${(r.settledMs / 1000).toFixed(1)} s before it`;
       const ramp = r.attack.ramping
         ? `NOT all up after ${(r.attack.rampMs / 1000).toFixed(0)} s`

@@ -36,10 +36,10 @@ export default class HostileSummaryReporter implements Reporter {
       }
       tried += cases;
     }
-    if (tried === 0) return;
+    const property = propertyTable(testModules);
+    if (tried === 0 && property === undefined) return;
     for (const failure of failures) process.stdout.write(`  not survived: ${failure}\n`);
     process.stdout.write(`\nhostile suite: ${tried} cases tried, ${survived} survived\n`);
-    const property = propertyTable(testModules);
     if (property !== undefined) {
       process.stdout.write(
         `hostile property:\n${formatTable(property)

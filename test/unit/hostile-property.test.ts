@@ -38,12 +38,12 @@ describe("hostile property: counting patches in a window", () => {
 });
 
 describe("hostile property: the memory bound", () => {
-  it("is 92.5 MiB at the defaults (the number SECURITY.md states), and grows with the limits", () => {
+  it("is 93.5 MiB at the defaults (the number SECURITY.md states), and grows with the limits", () => {
     const config = defaultConfig();
-    const bound = memoryBound(config.net, config.arena.maxClients);
-    expect(bound.totalMiB).toBeCloseTo(92.53, 2);
+    const bound = memoryBound(config.net, config.arena.maxSeatsPerIp);
+    expect(bound.totalMiB).toBeCloseTo(93.52, 2);
     expect(bound.perConnectionBytes).toBe(1256 * 1024);
-    const doubled = memoryBound({ ...config.net, maxConnectionsPerIp: 64 }, config.arena.maxClients);
+    const doubled = memoryBound({ ...config.net, maxConnectionsPerIp: 64 }, config.arena.maxSeatsPerIp);
     expect(doubled.webSocketsBytes).toBe(2 * bound.webSocketsBytes);
   });
 });
