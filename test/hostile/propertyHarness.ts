@@ -278,7 +278,7 @@ export function unmeasurable(baseline: PhaseResult): string | undefined {
 
 export function machineLine(): string {
   const [one] = loadavg();
-  return `${cpus().length} cores, load average ${one?.toFixed(2)} (shared and noisy: figures are medians of ${WINDOWS} one-second windows after a ${WARM_UP_MS} ms warm-up; a breach short of gross is measured twice; one with other processes using over half the machine is inconclusive if a control without attack, measured right after, breaks too; "others": CPU used meanwhile by processes other than server, attacker and this one; ∞: no ack at all in a window)`;
+  return `${cpus().length} cores, load average ${one?.toFixed(2)} (shared and noisy: figures are medians of ${WINDOWS} one-second windows after a ${WARM_UP_MS} ms warm-up; a breach short of gross is measured twice; one with other processes using over half the machine is inconclusive if the server worked no more than without attack, or a control without attack breaks too; "others": CPU used meanwhile by processes other than server, attacker and this one; ∞: no ack at all in a window)`;
 }
 
 /**
