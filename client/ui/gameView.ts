@@ -6,12 +6,14 @@ import { ArenaRenderer } from "../render/renderer.ts";
 import { ChatPanel } from "./chatPanel.ts";
 import { byId } from "./dom.ts";
 import { Hud } from "./hud.ts";
+import { ReconnectOverlay } from "./reconnectOverlay.ts";
 
 /** The in-game screen: canvas, HUD, chat and input, driven by one animation-frame loop. */
 export class GameView {
   private readonly root = byId("game");
   private readonly renderer = new ArenaRenderer(byId<HTMLCanvasElement>("arena"));
   private readonly hud = new Hud();
+  private readonly reconnecting = new ReconnectOverlay();
   private readonly keyboard = new KeyboardInput();
   private readonly joystick = new TouchJoystick(byId("joystick"), byId("joystick").querySelector("div") as HTMLElement);
   readonly chat: ChatPanel;
@@ -48,6 +50,7 @@ export class GameView {
   show(): void {
     this.root.hidden = false;
     this.chat.reset();
+    this.reconnecting.hide();
     const loop = (now: number) => {
       this.frame(now);
       this.frameHandle = requestAnimationFrame(loop);
@@ -61,6 +64,7 @@ export class GameView {
     this.keyboard.dispose();
     this.joystick.dispose();
     this.chat.dispose();
+    this.reconnecting.hide();
     this.root.hidden = true;
   }
 
@@ -70,6 +74,8 @@ export class GameView {
     this.lastPlayers = this.session.frame(now, direction);
     this.renderer.draw(this.lastPlayers);
     this.hud.update(now, this.session.connection, this.session.metrics.snapshot(now), this.lastPlayers.length);
+    this.hud.setRoomTitle(this.session.title);
+    this.reconnecting.update(now, this.session.connection === "reconnecting", this.session.reconnectGraceSeconds);
     this.frames++;
   }
 

@@ -32,7 +32,11 @@ export class StartScreen {
       event.preventDefault();
       this.play({ kind: "quick" });
     });
-    byId("create-room").addEventListener("click", () => this.play({ kind: "create" }));
+    const titleInput = byId<HTMLInputElement>("room-title-input");
+    byId("create-room").addEventListener("click", () => {
+      const title = titleInput.value.trim();
+      this.play(title === "" ? { kind: "create" } : { kind: "create", title });
+    });
     if (identity.operatorToken !== undefined) this.operatorInput.placeholder = `saved (${identity.operatorToken.role})`;
     this.operatorInput.addEventListener("change", () => {
       if (!identity.setOperatorToken(this.operatorInput.value))
@@ -99,10 +103,18 @@ export class StartScreen {
         join.type = "button";
         join.disabled = room.locked || this.busy;
         join.addEventListener("click", () => this.play({ kind: "id", roomId: room.roomId }));
+        // A room its creator named shows the name, with the id beside it (what a share link carries).
+        const names =
+          room.title === "" || room.title === undefined
+            ? [el("span", { className: "id", text: room.roomId })]
+            : [
+                el("span", { className: "title", text: room.title }),
+                el("span", { className: "id", text: room.roomId }),
+              ];
         const item = el(
           "li",
           {},
-          el("span", { className: "id", text: room.roomId }),
+          ...names,
           el("span", { className: "count", text: `${room.clients}/${room.maxClients}` }),
           join,
         );
