@@ -141,4 +141,28 @@ describe("seat reservations per IP", () => {
     },
     20_000,
   );
+
+  hostileCase(
+    get,
+    `one IP at ${ROOM_CAP} seats (one of them a player who then reloads: cut, and joins again with the same token)`,
+    "the reload is seated: the held seat it takes over does not count; a 9th player of the IP is still refused",
+    async (arena) => {
+      const ip = attackerIp();
+      const players: WireClient[] = [];
+      for (let i = 0; i < ROOM_CAP - 1; i++) {
+        players.push(await WireClient.join(arena.ts, arena.room.roomId, await mintToken(), fromIp(ip)));
+      }
+      const token = await mintToken();
+      const before = await WireClient.join(arena.ts, arena.room.roomId, token, fromIp(ip));
+      const sessionId = before.seat!.sessionId;
+      before.cut();
+      await until(() => arena.room.state.players.get(sessionId)?.connected === false);
+      const reloaded = await WireClient.join(arena.ts, arena.room.roomId, token, fromIp(ip));
+      // Taken over: the ghost is gone, the IP holds its 8 seats.
+      await until(() => !arena.room.state.players.has(sessionId));
+      expect((await reserve(arena, ip, await mintToken())).status).not.toBe(200);
+      await Promise.all([...players, reloaded].map((client) => client.leave()));
+    },
+    20_000,
+  );
 });

@@ -120,18 +120,28 @@ describe("reservedSeat", () => {
 });
 
 describe("mayReserveSeat (MAX_SEATS_PER_IP_PER_ROOM)", () => {
-  const seat = (clientKey?: string) => ({ playerId: "p", name: "n", role: "player", clientKey });
+  const seat = (clientKey?: string, playerId = "p") => ({ playerId, name: "n", role: "player", clientKey });
+  const connected = (auth: unknown) => ({ auth, awaitingReconnection: false });
+  const dropped = (auth: unknown) => ({ auth, awaitingReconnection: true });
 
   it("refuses an address holding the cap in the room, whatever kind of seat each is", () => {
-    const held = [seat("a"), seat("a"), seat("b")];
+    const held = [connected(seat("a", "p1")), dropped(seat("a", "p2")), connected(seat("b"))];
     expect(mayReserveSeat(seat("a"), held, 3)).toBe(true);
     expect(mayReserveSeat(seat("a"), held, 2)).toBe(false);
     expect(mayReserveSeat(seat("b"), held, 2)).toBe(true);
   });
 
+  it("does not count a seat held for the same player's reconnection: the join takes it over (a reload)", () => {
+    const held = [connected(seat("a", "p1")), dropped(seat("a", "me"))];
+    expect(mayReserveSeat(seat("a", "me"), held, 2)).toBe(true);
+    // Another player of the address, or the same player's connected tab, still counts.
+    expect(mayReserveSeat(seat("a", "other"), held, 2)).toBe(false);
+    expect(mayReserveSeat(seat("a", "p1"), held, 2)).toBe(false);
+  });
+
   it("does not limit a seat whose address is unknown, and ignores seats without auth data", () => {
-    expect(mayReserveSeat(seat(), [seat(), seat()], 1)).toBe(true);
-    expect(mayReserveSeat(undefined, [seat("a")], 1)).toBe(true);
-    expect(mayReserveSeat(seat("a"), [undefined, true, null, "a"], 1)).toBe(true);
+    expect(mayReserveSeat(seat(), [connected(seat()), connected(seat())], 1)).toBe(true);
+    expect(mayReserveSeat(undefined, [connected(seat("a"))], 1)).toBe(true);
+    expect(mayReserveSeat(seat("a"), [undefined, true, null, "a"].map(connected), 1)).toBe(true);
   });
 });
