@@ -1,3 +1,4 @@
+import { RoomName } from "../shared/index.ts";
 import { installDebugHook } from "./debug.ts";
 import { ServerApi } from "./net/api.ts";
 import { IdentityStore } from "./net/identity.ts";
@@ -20,7 +21,7 @@ async function play(request: JoinRequest): Promise<void> {
     room = await joinArena(endpoint, identity, request);
   } catch (error) {
     start.show(describeJoinError(error));
-    if (request.kind === "id") history.replaceState(null, "", "/");
+    if (request.kind === "id" || request.kind === "world") history.replaceState(null, "", "/");
     return;
   }
   start.hide();
@@ -81,8 +82,11 @@ installDebugHook(() => ({
   connection: view?.session.connection,
   players: view?.players ?? [],
   frames: view?.frames ?? 0,
+  view: view?.drawn,
 }));
 
 const roomFromUrl = new URLSearchParams(location.search).get("room");
-if (roomFromUrl !== null && roomFromUrl !== "") void play({ kind: "id", roomId: roomFromUrl });
+// "/?room=world" is the open world by name (room ids are random, never "world"); any other value is a room id.
+if (roomFromUrl === RoomName.World) void play({ kind: "world" });
+else if (roomFromUrl !== null && roomFromUrl !== "") void play({ kind: "id", roomId: roomFromUrl });
 else start.show();

@@ -4,7 +4,8 @@ import { RoomName } from "../../shared/index.ts";
 import type { IdentityStore } from "./identity.ts";
 import type { ArenaSdkRoom } from "./session.ts";
 
-export type JoinRequest = { kind: "quick" } | { kind: "create" } | { kind: "id"; roomId: string };
+/** Quick play and create are arenas; "world" joins the open world (or opens it when there is none). */
+export type JoinRequest = { kind: "quick" } | { kind: "create" } | { kind: "world" } | { kind: "id"; roomId: string };
 
 /**
  * Get a token and join. If the server refuses the token (expired, or the
@@ -37,6 +38,9 @@ async function matchmake(client: Client<TickwireServer>, request: JoinRequest): 
       return client.joinOrCreate(RoomName.Arena, {});
     case "create":
       return client.create(RoomName.Arena, {});
+    case "world":
+      // The session reads the room type from the room itself (room.name), whatever this says.
+      return client.joinOrCreate(RoomName.World, {}) as unknown as Promise<ArenaSdkRoom>;
     case "id":
       return client.joinById(request.roomId, {});
   }

@@ -2,7 +2,10 @@ import { TouchJoystick } from "../input/joystick.ts";
 import { KeyboardInput } from "../input/keyboard.ts";
 import { isTypingTarget } from "../input/keys.ts";
 import type { GameSession, RenderPlayer } from "../net/session.ts";
-import { ArenaRenderer } from "../render/renderer.ts";
+import { FadeTracker } from "../render/fade.ts";
+import { Minimap, type MinimapInfo } from "../render/minimap.ts";
+import { ArenaRenderer, type DrawnFrame, type Scene } from "../render/renderer.ts";
+import { RoomName } from "../../shared/index.ts";
 import { ChatPanel } from "./chatPanel.ts";
 import { byId } from "./dom.ts";
 import { Hud } from "./hud.ts";
@@ -17,6 +20,10 @@ export class GameView {
   readonly chat: ChatPanel;
   private frameHandle = 0;
   private lastPlayers: RenderPlayer[] = [];
+  /** The open world only: players fade as they enter and leave the view, and a minimap shows the map. */
+  private readonly fades = new FadeTracker();
+  private readonly minimap = new Minimap(byId<HTMLCanvasElement>("minimap"));
+  private lastDrawn: (DrawnFrame & { kind: RoomName; minimap: MinimapInfo | undefined }) | undefined;
   frames = 0;
   private readonly abort = new AbortController();
 
@@ -45,6 +52,11 @@ export class GameView {
     return this.lastPlayers;
   }
 
+  /** What the last frame drew: the camera, the players on the canvas, the minimap (for the debug hook). */
+  get drawn(): (DrawnFrame & { kind: RoomName; minimap: MinimapInfo | undefined }) | undefined {
+    return this.lastDrawn;
+  }
+
   show(): void {
     this.root.hidden = false;
     this.chat.reset();
@@ -62,15 +74,38 @@ export class GameView {
     this.joystick.dispose();
     this.chat.dispose();
     this.root.hidden = true;
+    this.root.classList.remove("world");
+    this.minimap.visible = false;
   }
 
   private frame(now: number): void {
     const touch = this.joystick.direction();
     const direction = touch.dx !== 0 || touch.dy !== 0 ? touch : this.keyboard.direction();
     this.lastPlayers = this.session.frame(now, direction);
-    this.renderer.draw(this.lastPlayers);
+    this.draw(now);
     this.hud.update(now, this.session.connection, this.session.metrics.snapshot(now), this.lastPlayers.length);
     this.frames++;
+  }
+
+  private draw(now: number): void {
+    const map = this.session.map;
+    const world = map.kind === RoomName.World && map.viewRadius !== undefined ? map : undefined;
+    this.root.classList.toggle("world", world !== undefined);
+    this.minimap.visible = world !== undefined;
+    if (world?.viewRadius === undefined) {
+      this.lastDrawn = { ...this.renderer.draw(this.lastPlayers), kind: map.kind, minimap: undefined };
+      return;
+    }
+    const self = this.lastPlayers.find((p) => p.self);
+    const scene: Scene = {
+      kind: "world",
+      bounds: world.bounds,
+      viewRadius: world.viewRadius,
+      focus: self === undefined ? undefined : { x: self.x, y: self.y },
+    };
+    const frame = this.renderer.draw(this.fades.update(now, this.lastPlayers), scene);
+    const minimap = this.minimap.draw(this.lastPlayers, world.bounds, world.viewRadius, frame.camera, frame);
+    this.lastDrawn = { ...frame, kind: map.kind, minimap };
   }
 
   private async share(): Promise<void> {
