@@ -49,7 +49,7 @@ export class Minimap {
     const scale = side / Math.max(map.width, map.height);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, side, side);
-    ctx.fillStyle = "rgba(21, 27, 35, 0.9)";
+    ctx.fillStyle = "#1a222d";
     ctx.fillRect(0, 0, map.width * scale, map.height * scale);
 
     // The main camera's frame.
@@ -78,9 +78,6 @@ export class Minimap {
       ctx.fillStyle = player.self ? "#ffffff" : `hsl(${Math.round((player.hue / 256) * 360)} 70% 55%)`;
       ctx.fill();
     }
-    ctx.strokeStyle = "#2b3645";
-    ctx.lineWidth = 2;
-    ctx.strokeRect(1, 1, map.width * scale - 2, map.height * scale - 2);
     return {
       mapSize: { width: map.width, height: map.height },
       viewRadius,

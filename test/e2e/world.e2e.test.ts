@@ -214,16 +214,27 @@ describeBrowser("the open world in a real browser", () => {
     }
   }, 60_000);
 
-  it("a screenshot of the world with Near in view and the minimap", async () => {
+  it("a screenshot of the world: players around, one chatting, the minimap", async () => {
     const sessionId = (await snapshot(walker)).sessionId ?? "";
-    place(sessionId, { x: NEAR.x - 180, y: WALK_Y });
+    const centre = { x: NEAR.x - 180, y: WALK_Y };
+    place(sessionId, centre);
+    const others = [
+      { name: "Ada", x: centre.x - 260, y: centre.y - 120 },
+      { name: "Linus", x: centre.x + 90, y: centre.y - 230 },
+      { name: "Grace", x: centre.x - 120, y: centre.y + 210 },
+    ];
+    const guests = await Promise.all(others.map((o) => joinArena(ts, server.roomId, { name: o.name })));
+    guests.forEach((guest, i) => place(guest.room.sessionId, others[i] as { x: number; y: number }));
+    const ids = [near.room.sessionId, ...guests.map((g) => g.room.sessionId)];
+    // Everyone near is drawn whole (faded in).
     await walker.waitForFunction(
-      ({ id }) => {
-        const drawn = window.__tickwire?.snapshot().view?.drawn.find((d) => d.sessionId === id);
-        return drawn !== undefined && drawn.alpha === 1;
-      },
-      { id: near.room.sessionId },
+      (wanted) =>
+        wanted.every((id) => window.__tickwire?.snapshot().view?.drawn.find((d) => d.sessionId === id)?.alpha === 1),
+      ids,
     );
+    guests[0]?.room.send("chat", { text: "the minimap shows who is near you" });
+    await walker.locator("#chat-log li", { hasText: "the minimap shows" }).waitFor();
     await walker.screenshot({ path: path.join(ARTIFACTS, "world.png") });
+    await Promise.all(guests.map((g) => g.room.leave()));
   });
 });
