@@ -10,6 +10,11 @@ import type { Margins, Viewport } from "./viewport.ts";
 export const VIEW_SPAN_RADII = 2.5;
 /** Never smaller than this many canvas pixels per unit per device pixel: a disc stays ≥ 8 CSS px across. */
 export const MIN_SCALE = 0.5;
+/**
+ * How far past the map's edge the camera may look, in world units: a player
+ * against the wall keeps room around it for its disc's ring and its name.
+ */
+export const EDGE_PAD = 60;
 
 /** Canvas pixels per world unit for the world camera (ratio: the device pixel ratio). */
 export function worldScale(canvasWidth: number, canvasHeight: number, viewRadius: number, ratio: number): number {
@@ -19,8 +24,8 @@ export function worldScale(canvasWidth: number, canvasHeight: number, viewRadius
 
 /**
  * A camera centred on `focus` (the local player), at `scale`, kept inside the
- * map so no screen is spent beyond its edge; on an axis where the whole map is
- * narrower than the canvas, the map is centred instead. The area within the
+ * map (plus EDGE_PAD) so little screen is spent beyond its edge; on an axis
+ * where the whole map is narrower than the canvas, the map is centred instead. The area within the
  * margins is what is framed (the top holds the HUD).
  */
 export function followCamera(
@@ -42,7 +47,8 @@ function axisOffset(canvas: number, before: number, after: number, size: number,
   const room = canvas - before - after;
   const span = size * scale;
   if (span <= room) return before + (room - span) / 2;
+  const pad = EDGE_PAD * scale;
   const centred = before + room / 2 - focus * scale;
-  // Neither edge of the map comes inside the framed area.
-  return Math.min(Math.max(centred, before + room - span), before);
+  // Neither edge of the map comes further inside the framed area than the pad.
+  return Math.min(Math.max(centred, before + room - span - pad), before + pad);
 }

@@ -2,10 +2,11 @@ import { TouchJoystick } from "../input/joystick.ts";
 import { KeyboardInput } from "../input/keyboard.ts";
 import { isTypingTarget } from "../input/keys.ts";
 import type { GameSession, RenderPlayer } from "../net/session.ts";
-import { FadeTracker } from "../render/fade.ts";
-import { Minimap, type MinimapInfo } from "../render/minimap.ts";
-import { ArenaRenderer, type DrawnFrame, type Scene } from "../render/renderer.ts";
 import { RoomName } from "../../shared/index.ts";
+import type { DebugView } from "../debug.ts";
+import { FadeTracker } from "../render/fade.ts";
+import { Minimap } from "../render/minimap.ts";
+import { ArenaRenderer } from "../render/renderer.ts";
 import { ChatPanel } from "./chatPanel.ts";
 import { byId } from "./dom.ts";
 import { Hud } from "./hud.ts";
@@ -23,7 +24,7 @@ export class GameView {
   /** The open world only: players fade as they enter and leave the view, and a minimap shows the map. */
   private readonly fades = new FadeTracker();
   private readonly minimap = new Minimap(byId<HTMLCanvasElement>("minimap"));
-  private lastDrawn: (DrawnFrame & { kind: RoomName; minimap: MinimapInfo | undefined }) | undefined;
+  private lastDrawn: DebugView | undefined;
   frames = 0;
   private readonly abort = new AbortController();
 
@@ -53,7 +54,7 @@ export class GameView {
   }
 
   /** What the last frame drew: the camera, the players on the canvas, the minimap (for the debug hook). */
-  get drawn(): (DrawnFrame & { kind: RoomName; minimap: MinimapInfo | undefined }) | undefined {
+  get drawn(): DebugView | undefined {
     return this.lastDrawn;
   }
 
@@ -88,24 +89,19 @@ export class GameView {
   }
 
   private draw(now: number): void {
-    const map = this.session.map;
-    const world = map.kind === RoomName.World && map.viewRadius !== undefined ? map : undefined;
-    this.root.classList.toggle("world", world !== undefined);
-    this.minimap.visible = world !== undefined;
-    if (world?.viewRadius === undefined) {
-      this.lastDrawn = { ...this.renderer.draw(this.lastPlayers), kind: map.kind, minimap: undefined };
+    const { kind, bounds, viewRadius } = this.session.map;
+    const world = kind === RoomName.World && viewRadius !== undefined;
+    this.root.classList.toggle("world", world);
+    this.minimap.visible = world;
+    if (!world) {
+      this.lastDrawn = { ...this.renderer.draw(this.lastPlayers), kind, minimap: undefined };
       return;
     }
     const self = this.lastPlayers.find((p) => p.self);
-    const scene: Scene = {
-      kind: "world",
-      bounds: world.bounds,
-      viewRadius: world.viewRadius,
-      focus: self === undefined ? undefined : { x: self.x, y: self.y },
-    };
-    const frame = this.renderer.draw(this.fades.update(now, this.lastPlayers), scene);
-    const minimap = this.minimap.draw(this.lastPlayers, world.bounds, world.viewRadius, frame.camera, frame);
-    this.lastDrawn = { ...frame, kind: map.kind, minimap };
+    const focus = self === undefined ? undefined : { x: self.x, y: self.y };
+    const frame = this.renderer.draw(this.fades.update(now, this.lastPlayers), { kind, bounds, viewRadius, focus });
+    const minimap = this.minimap.draw(this.lastPlayers, bounds, viewRadius, frame.camera, frame);
+    this.lastDrawn = { ...frame, kind, minimap };
   }
 
   private async share(): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MIN_SCALE, VIEW_SPAN_RADII, followCamera, worldScale } from "../../client/render/camera.ts";
+import { EDGE_PAD, MIN_SCALE, VIEW_SPAN_RADII, followCamera, worldScale } from "../../client/render/camera.ts";
 import { toScreen } from "../../client/render/viewport.ts";
 
 const MAP = { width: 4000, height: 4000 };
@@ -27,10 +27,10 @@ describe("followCamera", () => {
     expect(toScreen(view, 2000, 1500)).toEqual({ x: 500, y: 344 });
   });
 
-  it("stops at the map's edges: no screen spent beyond them, the focus still on screen", () => {
+  it("stops at the map's edges (plus EDGE_PAD, room for a name): the focus still on screen", () => {
     const nearCorner = followCamera(1000, 600, MAP, { x: 50, y: 3990 }, 0.5, NONE);
-    expect(toScreen(nearCorner, 0, 0).x).toBe(0);
-    expect(toScreen(nearCorner, 0, 4000).y).toBe(600);
+    expect(toScreen(nearCorner, 0, 0).x).toBe(EDGE_PAD * 0.5);
+    expect(toScreen(nearCorner, 0, 4000).y).toBe(600 - EDGE_PAD * 0.5);
     const focus = toScreen(nearCorner, 50, 3990);
     expect(focus.x).toBeGreaterThanOrEqual(0);
     expect(focus.y).toBeLessThanOrEqual(600);
