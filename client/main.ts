@@ -1,4 +1,5 @@
 import { CloseCode } from "@colyseus/sdk";
+import { RoomName } from "../shared/index.ts";
 import { installDebugHook } from "./debug.ts";
 import { ServerApi } from "./net/api.ts";
 import { IdentityStore } from "./net/identity.ts";
@@ -30,7 +31,7 @@ async function play(request: JoinRequest, quiet = false): Promise<boolean> {
   } catch (error) {
     if (quiet) start.setBusy(false);
     else start.show(describeJoinError(error));
-    if (request.kind === "id") history.replaceState(null, "", "/");
+    if (request.kind === "id" || request.kind === "world") history.replaceState(null, "", "/");
     return false;
   }
   rejoin = undefined;
@@ -113,8 +114,11 @@ installDebugHook(() => ({
   connection: view?.session.connection,
   players: view?.players ?? [],
   frames: view?.frames ?? 0,
+  view: view?.drawn,
 }));
 
 const roomFromUrl = new URLSearchParams(location.search).get("room");
-if (roomFromUrl !== null && roomFromUrl !== "") void play({ kind: "id", roomId: roomFromUrl });
+// "/?room=world" is the open world by name (room ids are random, never "world"); any other value is a room id.
+if (roomFromUrl === RoomName.World) void play({ kind: "world" });
+else if (roomFromUrl !== null && roomFromUrl !== "") void play({ kind: "id", roomId: roomFromUrl });
 else start.show();

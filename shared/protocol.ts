@@ -2,6 +2,7 @@ import type { ChatLine, ChatRejected, ChatSinceReply } from "./chat.ts";
 
 /** Room type names as registered on the server. */
 export const RoomName = { Arena: "arena", World: "world" } as const;
+export type RoomName = (typeof RoomName)[keyof typeof RoomName];
 
 /** Message types a client may send (besides inputs, which ride `room.input()`). */
 export const ClientMessage = {
@@ -125,6 +126,8 @@ export interface RoomListing {
   roomId: string;
   /** The display name its creator gave (sanitised by the server), or "" for none. */
   title: string;
+  /** The room type: an arena, or the open world. */
+  kind: RoomName;
   clients: number;
   maxClients: number;
   /** Full or locked: joining it would fail. */

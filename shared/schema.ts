@@ -64,6 +64,12 @@ export const WorldState = schema(
     ...roomFields(),
     width: t.uint16(),
     height: t.uint16(),
+    /**
+     * VIEW_RADIUS: another player enters this client's view within this
+     * distance. Sent once, like the size, so the client's minimap can draw
+     * the circle the server uses.
+     */
+    viewRadius: t.uint16(),
     /** Keyed by sessionId; per client, only the players within its view radius. */
     players: t.map(Player).view(),
   },

@@ -4,10 +4,12 @@ import { RoomName } from "../../shared/index.ts";
 import type { IdentityStore } from "./identity.ts";
 import type { ArenaSdkRoom } from "./session.ts";
 
+/** Quick play and create are arenas; "world" joins the open world (or opens it when there is none). */
 export type JoinRequest =
   | { kind: "quick" }
   /** `title`: the new room's display name (the server sanitises it). */
   | { kind: "create"; title?: string }
+  | { kind: "world" }
   | { kind: "id"; roomId: string };
 
 /**
@@ -41,6 +43,9 @@ async function matchmake(client: Client<TickwireServer>, request: JoinRequest): 
       return client.joinOrCreate(RoomName.Arena, {});
     case "create":
       return client.create(RoomName.Arena, request.title === undefined ? {} : { title: request.title });
+    case "world":
+      // The session reads the room type from the room itself (room.name), whatever this says.
+      return client.joinOrCreate(RoomName.World, {}) as unknown as Promise<ArenaSdkRoom>;
     case "id":
       return client.joinById(request.roomId, {});
   }

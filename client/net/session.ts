@@ -5,6 +5,7 @@ import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
 import {
   ClientMessage,
   MoveInput,
+  RoomName,
   ServerMessage,
   TickwireCloseCode,
   applyInput,
@@ -17,6 +18,7 @@ import {
 } from "../../shared/index.ts";
 import type { RoomStatus } from "./api.ts";
 import { NetMetrics } from "./metrics.ts";
+import { roomMap, type RoomMap } from "./roomMap.ts";
 
 export type ArenaSdkRoom = Room<ArenaRoom, ArenaState>;
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "disconnected";
@@ -114,12 +116,15 @@ export class GameSession {
 
     room.reconnection.minUptime = RECONNECT_MIN_UPTIME_MS;
 
+    // In the open world a player is added to and removed from the state as they enter and leave this client's
+    // view: that is not joining or leaving the room, so no "joined"/"left" line (dropped and returned still are).
+    const presenceByState = room.name !== RoomName.World;
     const callbacks = Callbacks.get(room);
     this.disposers.push(
       callbacks.onAdd("players", (player, sessionId) => {
         if (sessionId === room.sessionId) this.controlLocalPlayer(player);
         // The same player on a new session takes over their held seat (a reload): they are back, not new.
-        else if (this.initialised)
+        else if (this.initialised && presenceByState)
           handlers.presence(this.hasOther(player.id, sessionId, true) ? "returned" : "joined", player.name);
         if (sessionId !== room.sessionId) {
           this.disposers.push(
@@ -131,7 +136,7 @@ export class GameSession {
         }
       }),
       callbacks.onRemove("players", (player, sessionId) => {
-        if (sessionId !== room.sessionId && !this.hasOther(player.id, sessionId))
+        if (sessionId !== room.sessionId && presenceByState && !this.hasOther(player.id, sessionId))
           handlers.presence("left", player.name);
       }),
     );
@@ -206,6 +211,11 @@ export class GameSession {
     return this.initialised ? this.room.state.reconnectGraceSeconds : 0;
   }
 
+  /** The arena, or the open world with its size and view radius (from the state: valid once connected). */
+  get map(): RoomMap {
+    return roomMap(this.room.name, this.room.state);
+  }
+
   /**
    * One animation frame: the Predict says how many fixed input steps are due;
    * each is staged with the current direction and sent (the reconciler predicts
@@ -275,8 +285,8 @@ export class GameSession {
   private controlLocalPlayer(player: Player): void {
     this.reconciler = this.predict.reconciler(player, {
       input: this.input,
-      // The same pure step the server runs, at the server-advertised fixed dt.
-      step: (ctx, state, command) => applyInput(state, command, ctx.dt),
+      // The same pure step the server runs, at the server-advertised fixed dt, in the room's own bounds.
+      step: (ctx, state, command) => applyInput(state, command, ctx.dt, this.map.bounds),
       fields: ["x", "y"],
       smoothMs: 65,
     });

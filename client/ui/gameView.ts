@@ -2,6 +2,10 @@ import { TouchJoystick } from "../input/joystick.ts";
 import { KeyboardInput } from "../input/keyboard.ts";
 import { isTypingTarget } from "../input/keys.ts";
 import type { GameSession, RenderPlayer } from "../net/session.ts";
+import { RoomName } from "../../shared/index.ts";
+import type { DebugView } from "../debug.ts";
+import { FadeTracker } from "../render/fade.ts";
+import { Minimap } from "../render/minimap.ts";
 import { ArenaRenderer } from "../render/renderer.ts";
 import { ChatPanel } from "./chatPanel.ts";
 import { byId } from "./dom.ts";
@@ -19,6 +23,10 @@ export class GameView {
   readonly chat: ChatPanel;
   private frameHandle = 0;
   private lastPlayers: RenderPlayer[] = [];
+  /** The open world only: players fade as they enter and leave the view, and a minimap shows the map. */
+  private readonly fades = new FadeTracker();
+  private readonly minimap = new Minimap(byId<HTMLCanvasElement>("minimap"));
+  private lastDrawn: DebugView | undefined;
   frames = 0;
   private readonly abort = new AbortController();
 
@@ -47,6 +55,11 @@ export class GameView {
     return this.lastPlayers;
   }
 
+  /** What the last frame drew: the camera, the players on the canvas, the minimap (for the debug hook). */
+  get drawn(): DebugView | undefined {
+    return this.lastDrawn;
+  }
+
   show(): void {
     this.root.hidden = false;
     this.chat.reset();
@@ -66,17 +79,35 @@ export class GameView {
     this.chat.dispose();
     this.reconnecting.hide();
     this.root.hidden = true;
+    this.root.classList.remove("world");
+    this.minimap.visible = false;
   }
 
   private frame(now: number): void {
     const touch = this.joystick.direction();
     const direction = touch.dx !== 0 || touch.dy !== 0 ? touch : this.keyboard.direction();
     this.lastPlayers = this.session.frame(now, direction);
-    this.renderer.draw(this.lastPlayers);
+    this.draw(now);
     this.hud.update(now, this.session.connection, this.session.metrics.snapshot(now), this.lastPlayers.length);
     this.hud.setRoomTitle(this.session.title);
     this.reconnecting.update(now, this.session.connection === "reconnecting", this.session.reconnectGraceSeconds);
     this.frames++;
+  }
+
+  private draw(now: number): void {
+    const { kind, bounds, viewRadius } = this.session.map;
+    const world = kind === RoomName.World && viewRadius !== undefined;
+    this.root.classList.toggle("world", world);
+    this.minimap.visible = world;
+    if (!world) {
+      this.lastDrawn = { ...this.renderer.draw(this.lastPlayers), kind, minimap: undefined };
+      return;
+    }
+    const self = this.lastPlayers.find((p) => p.self);
+    const focus = self === undefined ? undefined : { x: self.x, y: self.y };
+    const frame = this.renderer.draw(this.fades.update(now, this.lastPlayers), { kind, bounds, viewRadius, focus });
+    const minimap = this.minimap.draw(this.lastPlayers, bounds, viewRadius, frame.camera, frame);
+    this.lastDrawn = { ...frame, kind, minimap };
   }
 
   private async share(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { RoomListing } from "../../shared/index.ts";
+import { RoomName, type RoomListing } from "../../shared/index.ts";
 import type { ServerApi } from "../net/api.ts";
 import type { IdentityStore } from "../net/identity.ts";
 import type { JoinRequest } from "../net/join.ts";
@@ -93,12 +93,18 @@ export class StartScreen {
   }
 
   private renderRooms(rooms: readonly RoomListing[]): void {
-    if (rooms.length === 0) {
-      this.list.replaceChildren(el("li", { className: "empty", text: "No rooms yet. Quick play opens one." }));
+    const world = this.worldRows(rooms.filter((room) => room.kind === RoomName.World));
+    const arenas = rooms.filter((room) => room.kind !== RoomName.World);
+    if (arenas.length === 0) {
+      this.list.replaceChildren(
+        ...world,
+        el("li", { className: "empty", text: "No rooms yet. Quick play opens one." }),
+      );
       return;
     }
     this.list.replaceChildren(
-      ...rooms.map((room) => {
+      ...world,
+      ...arenas.map((room) => {
         const join = el("button", { text: room.locked ? "full" : "join" });
         join.type = "button";
         join.disabled = room.locked || this.busy;
@@ -119,8 +125,41 @@ export class StartScreen {
           join,
         );
         item.dataset.roomId = room.roomId;
+        item.dataset.kind = room.kind;
         return item;
       }),
     );
+  }
+
+  /**
+   * The open world, always offered first: each running world room with its
+   * population, or, when none runs, one row whose button opens it.
+   */
+  private worldRows(worlds: readonly RoomListing[]): HTMLLIElement[] {
+    const entries =
+      worlds.length === 0
+        ? [{ count: "0 players", locked: false, request: { kind: "world" } as const, roomId: undefined }]
+        : worlds.map((room) => ({
+            count: `${room.clients}/${room.maxClients}`,
+            locked: room.locked,
+            request: { kind: "id", roomId: room.roomId } as const,
+            roomId: room.roomId,
+          }));
+    return entries.map(({ count, locked, request, roomId }) => {
+      const enter = el("button", { text: locked ? "full" : "enter" });
+      enter.type = "button";
+      enter.disabled = locked || this.busy;
+      enter.addEventListener("click", () => this.play(request));
+      const item = el(
+        "li",
+        { className: "world" },
+        el("span", { className: "id", text: "Open world" }),
+        el("span", { className: "count", text: count }),
+        enter,
+      );
+      item.dataset.kind = RoomName.World;
+      if (roomId !== undefined) item.dataset.roomId = roomId;
+      return item;
+    });
   }
 }

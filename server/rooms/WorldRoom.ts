@@ -41,6 +41,7 @@ export class WorldRoom extends PlayRoom<WorldState> {
     super.onCreate(options);
     this.state.width = this.context.bounds.width;
     this.state.height = this.context.bounds.height;
+    this.state.viewRadius = (this.constructor as typeof WorldRoom).context.interest.enterRadius;
   }
 }
 
