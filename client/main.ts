@@ -63,7 +63,8 @@ async function play(request: JoinRequest, quiet = false): Promise<boolean> {
       restarting = true;
       view?.chat.addSystem("The server is restarting…");
     },
-    ended: (end) => finish(end, restarting),
+    // Back in after a restart: the open world for a world player, an arena (quick play) otherwise.
+    ended: (end) => finish(end, restarting, room.name === RoomName.World ? { kind: "world" } : { kind: "quick" }),
     roomStatus: (roomId) => api.roomStatus(roomId),
   });
   view = new GameView(session, () => void session.leave());
@@ -84,13 +85,13 @@ function presenceText(change: "joined" | "left" | "dropped" | "returned", name: 
   }
 }
 
-function finish(end: SessionEnd, restarting: boolean): void {
+function finish(end: SessionEnd, restarting: boolean, back: JoinRequest): void {
   view?.dispose();
   view = undefined;
   history.replaceState(null, "", "/");
   // A restart or a deploy (the notice, or its 4001 close): the player is taken back in without a click.
   if (!end.consented && (restarting || end.code === CloseCode.SERVER_SHUTDOWN)) {
-    rejoin = new Rejoiner(() => play({ kind: "quick" }, true), showRejoin);
+    rejoin = new Rejoiner(() => play(back, true), showRejoin);
     return;
   }
   start.show(end.consented ? undefined : end.message);

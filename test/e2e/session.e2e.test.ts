@@ -181,20 +181,28 @@ describeBrowser("sessions and rooms in a real browser", () => {
   }, 40_000);
 
   it("after a server restart each player is taken back into a room on their own, and 'restarting' goes away", async () => {
+    // A player of the open world too: she is taken back into the world, not into an arena.
+    const wanda = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await wanda.goto(`${ts.httpUrl}/?room=world`);
+    await connected(wanda);
+    expect((await snapshot(wanda)).view?.kind).toBe("world");
     const port = ts.port;
     await ts.close();
-    for (const page of [alice, bob]) {
+    for (const page of [alice, bob, wanda]) {
       await page.locator("#start-message", { hasText: /restarting/i }).waitFor({ timeout: 10_000 });
     }
     await bob.screenshot({ path: path.join(ARTIFACTS, "session-restarting.png") });
     // The same address (the page's origin); a new random secret: the old tokens are refused and renewed.
     ts = await startTestServer({ ...serverOptions(), listenPort: port });
-    for (const page of [alice, bob]) {
+    for (const page of [alice, bob, wanda]) {
       await connected(page);
       expect((await snapshot(page)).screen).toBe("game");
       expect(await page.locator("#start").isVisible()).toBe(false);
       expect(await page.locator("#start-message").isVisible()).toBe(false);
     }
     await alice.waitForFunction(() => window.__tickwire?.snapshot().players.some((p) => p.self && p.name === "Alice"));
+    expect((await snapshot(wanda)).view?.kind).toBe("world");
+    expect((await snapshot(alice)).view?.kind).toBe("arena");
+    await wanda.close();
   }, 60_000);
 });
