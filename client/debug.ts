@@ -1,4 +1,5 @@
 import type { ConnectionState, RenderPlayer } from "./net/session.ts";
+import type { DrawnPlayer } from "./render/renderer.ts";
 
 /**
  * A read-only window into the running game for end-to-end tests and curious
@@ -11,6 +12,8 @@ export interface DebugSnapshot {
   sessionId: string | undefined;
   connection: ConnectionState | undefined;
   players: RenderPlayer[];
+  /** Where each player's disc and name were drawn in the last frame, in CSS pixels. */
+  drawn: DrawnPlayer[];
   frames: number;
 }
 

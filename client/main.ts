@@ -80,9 +80,12 @@ installDebugHook(() => ({
   sessionId: view?.session.sessionId,
   connection: view?.session.connection,
   players: view?.players ?? [],
+  drawn: view?.drawn ?? [],
   frames: view?.frames ?? 0,
 }));
 
 const roomFromUrl = new URLSearchParams(location.search).get("room");
-if (roomFromUrl !== null && roomFromUrl !== "") void play({ kind: "id", roomId: roomFromUrl });
+// A share link joins at once for a player the browser knows; a new player is asked for a name first.
+if (roomFromUrl !== null && roomFromUrl !== "" && identity.known) void play({ kind: "id", roomId: roomFromUrl });
+else if (roomFromUrl !== null && roomFromUrl !== "") start.askNameFor(roomFromUrl);
 else start.show();

@@ -1,10 +1,22 @@
 import { PLAYER_RADIUS, WORLD_HEIGHT, WORLD_WIDTH } from "../../shared/index.ts";
 import type { RenderPlayer } from "../net/session.ts";
+import { placeLabel, type LabelBox } from "./labels.ts";
 import { fitWorld, toScreen, type Viewport } from "./viewport.ts";
 
 const GRID_STEP = 100;
 /** Moderators and admins carry a mark next to their name, so a look-alike name cannot pass for one. */
 const ROLE_MARK: Readonly<Record<string, string>> = { moderator: " ★mod", admin: " ★admin" };
+/** The HUD row at the top of the canvas, in CSS pixels: the world and the labels stay below it. */
+const HUD_HEIGHT = 44;
+
+/** Where one player was drawn in the last frame, in CSS pixels (for the page's own layout and the debug hook). */
+export interface DrawnPlayer {
+  sessionId: string;
+  x: number;
+  y: number;
+  radius: number;
+  label: LabelBox;
+}
 
 /**
  * Draws the arena on a canvas that fills the window, scaled to fit the world
@@ -14,6 +26,9 @@ const ROLE_MARK: Readonly<Record<string, string>> = { moderator: " ★mod", admi
 export class ArenaRenderer {
   private readonly context: CanvasRenderingContext2D;
   private view: Viewport = { scale: 1, offsetX: 0, offsetY: 0 };
+  private ratio = 1;
+  /** The discs and labels of the last frame. */
+  drawn: DrawnPlayer[] = [];
 
   constructor(private readonly canvas: HTMLCanvasElement) {
     const context = canvas.getContext("2d");
@@ -55,8 +70,15 @@ export class ArenaRenderer {
     const radius = Math.max(PLAYER_RADIUS * scale, 4);
     const fontSize = Math.max(11, Math.round(14 * Math.min(scale * 1.5, 1.4)));
     ctx.font = `600 ${fontSize}px system-ui, sans-serif`;
-    ctx.textAlign = "center";
-    ctx.textBaseline = "bottom";
+    ctx.textAlign = "left";
+    ctx.textBaseline = "top";
+    const area = {
+      width: this.canvas.width,
+      height: this.canvas.height,
+      top: HUD_HEIGHT * this.ratio,
+      pad: 4 * this.ratio,
+    };
+    const drawn: DrawnPlayer[] = [];
     for (const player of ordered) {
       const p = toScreen(this.view, player.x, player.y);
       const hue = Math.round((player.hue / 256) * 360);
@@ -77,17 +99,25 @@ export class ArenaRenderer {
       }
       ctx.fillStyle = player.self ? "#ffffff" : "#cfd6e2";
       const status = player.self ? " (you)" : player.connected ? "" : " (disconnected)";
-      const label = `${player.name}${ROLE_MARK[player.role] ?? ""}${status}`;
-      // Above the disc, unless that would leave the canvas (a player hugging the top wall).
-      const above = p.y - radius - 4 - fontSize > 0;
-      ctx.textBaseline = above ? "bottom" : "top";
-      ctx.fillText(label, p.x, above ? p.y - radius - 4 : p.y + radius + 4);
+      const text = `${player.name}${ROLE_MARK[player.role] ?? ""}${status}`;
+      const label = placeLabel(p.x, p.y, radius, { width: ctx.measureText(text).width, height: fontSize }, area);
+      ctx.fillText(text, label.left, label.top);
+      const css = (v: number) => v / this.ratio;
+      drawn.push({
+        sessionId: player.sessionId,
+        x: css(p.x),
+        y: css(p.y),
+        radius: css(radius),
+        label: { left: css(label.left), top: css(label.top), width: css(label.width), height: css(label.height) },
+      });
     }
+    this.drawn = drawn;
   }
 
   /** Match the backing store to the element's size at the device pixel ratio. */
   private resize(): void {
     const ratio = window.devicePixelRatio || 1;
+    this.ratio = ratio;
     const width = Math.round(this.canvas.clientWidth * ratio);
     const height = Math.round(this.canvas.clientHeight * ratio);
     if (this.canvas.width !== width || this.canvas.height !== height) {
@@ -96,6 +126,11 @@ export class ArenaRenderer {
     }
     // Keep the HUD row (≈ 44 CSS px) clear of the world, and a little air elsewhere.
     const m = 8 * ratio;
-    this.view = fitWorld(width, height, WORLD_WIDTH, WORLD_HEIGHT, { top: 44 * ratio, right: m, bottom: m, left: m });
+    this.view = fitWorld(width, height, WORLD_WIDTH, WORLD_HEIGHT, {
+      top: HUD_HEIGHT * ratio,
+      right: m,
+      bottom: m,
+      left: m,
+    });
   }
 }
