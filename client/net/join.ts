@@ -44,7 +44,7 @@ async function matchmake(client: Client<TickwireServer>, request: JoinRequest): 
 
 /** What a player is told when the server cannot be reached at all. */
 export const UNREACHABLE_MESSAGE =
-  "Cannot reach the game server. Check your connection; if it is fine, the server may be restarting: try again in a moment.";
+  "Cannot reach the server. Check your connection; if it works, the server may be restarting: try again in a moment.";
 
 /**
  * HTTP statuses a proxy or an overloaded server answers with when the game
