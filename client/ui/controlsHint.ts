@@ -16,16 +16,17 @@ export class ControlsHint {
     private readonly storage: KeyValueStore,
     touch: boolean,
   ) {
+    // One line on a laptop screen: the player count and the net graph explain themselves (titles, /help).
     byId("controls-hint-text").textContent = touch
-      ? "Drag the stick to move · Tap the chat box to talk · Players: tap the player count"
-      : "Move: WASD or arrow keys · Chat: Enter (Esc to leave it) · Players: click the player count · Net graph: G";
+      ? "Drag the stick to move · Tap the chat box to talk"
+      : "Move with WASD or the arrow keys · Enter to chat, Esc to stop";
     byId("controls-hint-close").addEventListener("click", () => this.dismiss(), { signal: this.abort.signal });
     this.root.hidden = this.seen();
   }
 
-  /** Called every frame with whether the player is moving: the first move means they found the controls. */
-  moved(moving: boolean): void {
-    if (moving && !this.root.hidden) this.dismiss();
+  /** Called every frame: once the player moves (or opens the player list) they have found the controls. */
+  found(yes: boolean): void {
+    if (yes && !this.root.hidden) this.dismiss();
   }
 
   dismiss(): void {

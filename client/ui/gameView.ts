@@ -91,7 +91,8 @@ export class GameView {
     this.renderer.draw(this.lastPlayers);
     const net = this.session.metrics.snapshot(now);
     this.hud.update(now, this.session.connection, net, this.lastPlayers.length);
-    this.hint.moved(direction.dx !== 0 || direction.dy !== 0);
+    // Moving, or opening the player list (both sit at the top), means the player has found their way.
+    this.hint.found(direction.dx !== 0 || direction.dy !== 0 || this.playerList.open);
     // The panel is drawn over the canvas: a player under it would be invisible, so it fades while one is.
     const chatBox = this.chat.bounds();
     this.chat.setSeeThrough(!this.chat.inUse && this.renderer.drawn.some((p) => covers(chatBox, p)));
