@@ -1,7 +1,9 @@
+import { CloseCode } from "@colyseus/sdk";
 import { installDebugHook } from "./debug.ts";
 import { ServerApi } from "./net/api.ts";
 import { IdentityStore } from "./net/identity.ts";
 import { describeJoinError, joinArena, type JoinRequest } from "./net/join.ts";
+import { Rejoiner, type RejoinStatus } from "./net/rejoin.ts";
 import { GameSession, type SessionEnd } from "./net/session.ts";
 import { GameView } from "./ui/gameView.ts";
 import { StartScreen } from "./ui/startScreen.ts";
@@ -10,24 +12,34 @@ const endpoint = location.origin;
 const api = new ServerApi(endpoint);
 const identity = new IdentityStore(api, window.localStorage);
 let view: GameView | undefined;
+/** Taking the player back in after a server restart, until they choose otherwise. */
+let rejoin: Rejoiner | undefined;
 
-const start = new StartScreen(identity, api, (request) => void play(request));
+const start = new StartScreen(identity, api, (request) => {
+  rejoin?.cancel();
+  rejoin = undefined;
+  void play(request);
+});
 
-async function play(request: JoinRequest): Promise<void> {
+/** Join and show the game; false if the join failed (said on the start screen unless `quiet`). */
+async function play(request: JoinRequest, quiet = false): Promise<boolean> {
   start.setBusy(true);
   let room;
   try {
     room = await joinArena(endpoint, identity, request);
   } catch (error) {
-    start.show(describeJoinError(error));
+    if (quiet) start.setBusy(false);
+    else start.show(describeJoinError(error));
     if (request.kind === "id") history.replaceState(null, "", "/");
-    return;
+    return false;
   }
+  rejoin = undefined;
   start.hide();
   history.replaceState(null, "", `/?room=${encodeURIComponent(room.roomId)}`);
 
   // Handlers reach the view through this variable: messages can arrive before the view exists.
   let dropped = false;
+  let restarting = false;
   const session = new GameSession(room, {
     connection: (state) => {
       if (state === "reconnecting") {
@@ -46,12 +58,16 @@ async function play(request: JoinRequest): Promise<void> {
       if (!complete) view?.chat.addSystem("Some chat lines from while you were away are no longer available.");
     },
     presence: (change, name) => view?.chat.addSystem(presenceText(change, name)),
-    shutdown: () => view?.chat.addSystem("The server is restarting…"),
-    ended: (end) => finish(end),
+    shutdown: () => {
+      restarting = true;
+      view?.chat.addSystem("The server is restarting…");
+    },
+    ended: (end) => finish(end, restarting),
     roomStatus: (roomId) => api.roomStatus(roomId),
   });
   view = new GameView(session, () => void session.leave());
   view.show();
+  return true;
 }
 
 function presenceText(change: "joined" | "left" | "dropped" | "returned", name: string): string {
@@ -67,12 +83,28 @@ function presenceText(change: "joined" | "left" | "dropped" | "returned", name: 
   }
 }
 
-function finish(end: SessionEnd): void {
+function finish(end: SessionEnd, restarting: boolean): void {
   view?.dispose();
   view = undefined;
   history.replaceState(null, "", "/");
+  // A restart or a deploy (the notice, or its 4001 close): the player is taken back in without a click.
+  if (!end.consented && (restarting || end.code === CloseCode.SERVER_SHUTDOWN)) {
+    rejoin = new Rejoiner(() => play({ kind: "quick" }, true), showRejoin);
+    return;
+  }
   start.show(end.consented ? undefined : end.message);
 }
+
+function showRejoin(status: RejoinStatus): void {
+  if (status.kind === "gave-up") {
+    rejoin = undefined;
+    start.show("The server has not come back yet. Press Quick play to try again.");
+  } else if (status.attempt === 1) {
+    start.show(RESTARTING_MESSAGE);
+  }
+}
+
+const RESTARTING_MESSAGE = "The server is restarting. Taking you back in as soon as it is up…";
 
 installDebugHook(() => ({
   screen: view === undefined ? "start" : "game",

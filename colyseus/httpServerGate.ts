@@ -1,4 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import https from "node:https";
 import type { Socket } from "node:net";
 import { NOT_FOUND_BODY } from "../server/http/plainAnswers.ts";
 import {
@@ -13,7 +14,7 @@ import { withMatchmakeClient } from "./matchmakeContext.ts";
 
 /**
  * Mirrors: @colyseus/core@0.18.17 src/router/index.ts (bindRouterToTransport: `server.prependListener("request", …)`, the `/__healthcheck` endpoint it adds)
- * Mirrors: @colyseus/ws-transport@0.18.4 src/WebSocketTransport.ts (the `server` option is the http.Server it listens on)
+ * Mirrors: @colyseus/ws-transport@0.18.4 src/WebSocketTransport.ts (the `server` option is the http.Server it listens on and takes 'upgrade' from; an https.Server has the same events and `listen`)
  *
  * The HTTP server the WebSocket transport listens on, with the admission
  * (server/net/httpAdmission.ts) in front of every request listener.
@@ -38,6 +39,17 @@ import { withMatchmakeClient } from "./matchmakeContext.ts";
  * unlike a timer per socket from 'connection', also covers every later
  * request of a keep-alive connection. Between requests, an idle keep-alive
  * connection is closed after Node's `keepAliveTimeout` (5 s).
+ *
+ * With TLS (TLS_CERT_FILE) the server is an https.Server: Node emits
+ * 'connection' with the raw TCP socket before the handshake (the cap applies
+ * there, before any TLS work), and the same header and request timeouts to
+ * the decrypted stream once the handshake is done; the handshake itself is
+ * bounded by `handshakeTimeout`, set to the header timeout, so a peer that
+ * connects and sends no ClientHello is closed as a silent plain socket is.
+ * The request and 'upgrade' then carry the TLSSocket, a different object
+ * from the raw socket the slot was taken for: slots are keyed by the
+ * connection's address pair, which both share (pinned in
+ * test/wall/tls-server.test.ts).
  */
 
 /** The whole-request bound (Node's default is 300 s); Node requires it to be at least `headersTimeout`. */
@@ -61,10 +73,20 @@ const NOT_FOUND: Answer = {
 };
 
 export interface HttpServerLimits {
-  /** Request head deadline (EdgeSettings.headersTimeoutMs, at most REQUEST_TIMEOUT_MS). */
+  /** Request head deadline (EdgeSettings.headersTimeoutMs, at most REQUEST_TIMEOUT_MS); also the TLS handshake's. */
   headersTimeoutMs: number;
   /** Each accepted socket, before any byte is read; refused ones are destroyed at once. */
   admitConnection: HttpConnectionAdmission;
+  /** Set: serve HTTPS (and so WSS) with this PEM certificate and key (server/tls/certificate.ts loads them). */
+  tls: { cert: Buffer; key: Buffer } | undefined;
+}
+
+/** The http.Server, or with TLS the https.Server (whose setSecureContext swaps the certificate). */
+export type GatedServer = http.Server | https.Server;
+
+/** One TCP connection's address pair: the same on the raw socket and on the TLSSocket wrapping it. */
+function connectionKey(socket: Socket): string {
+  return `${socket.remoteAddress}|${socket.remotePort}|${socket.localAddress}|${socket.localPort}`;
 }
 
 const ADMIT_ALL: HttpConnectionAdmission = () => ({ admitted: true, release: () => undefined });
@@ -76,15 +98,19 @@ export function connectionsCheckingIntervalFor(headersTimeoutMs: number): number
 
 export function createGatedHttpServer(
   admit: HttpAdmission,
-  { headersTimeoutMs = DEFAULT_HEADERS_TIMEOUT_MS, admitConnection = ADMIT_ALL }: Partial<HttpServerLimits> = {},
-): http.Server {
-  const server = http.createServer({
+  { headersTimeoutMs = DEFAULT_HEADERS_TIMEOUT_MS, admitConnection = ADMIT_ALL, tls }: Partial<HttpServerLimits> = {},
+): GatedServer {
+  const timeouts = {
     connectionsCheckingInterval: connectionsCheckingIntervalFor(headersTimeoutMs),
     headersTimeout: headersTimeoutMs,
     requestTimeout: Math.max(REQUEST_TIMEOUT_MS, headersTimeoutMs),
-  });
-  // The slot each admitted socket holds until it becomes a WebSocket or closes.
-  const slots = new WeakMap<Socket, () => void>();
+  };
+  const server: GatedServer =
+    tls === undefined
+      ? http.createServer(timeouts)
+      : https.createServer({ ...timeouts, cert: tls.cert, key: tls.key, handshakeTimeout: headersTimeoutMs });
+  // The slot each admitted connection holds until it becomes a WebSocket or closes.
+  const slots = new Map<string, () => void>();
   const emit = server.emit.bind(server) as (event: string | symbol, ...args: unknown[]) => boolean;
   const gatedEmit = (event: string | symbol, ...args: unknown[]): boolean => {
     if (event === "connection") {
@@ -94,14 +120,21 @@ export function createGatedHttpServer(
         socket.destroy();
         return true;
       }
-      slots.set(socket, verdict.release);
-      socket.once("close", verdict.release);
+      const key = connectionKey(socket);
+      const release = verdict.release;
+      slots.set(key, release);
+      socket.once("close", () => {
+        release();
+        if (slots.get(key) === release) slots.delete(key);
+      });
       return emit(event, ...args);
     }
     if (event === "upgrade") {
       // The head is complete and `ws` takes the socket over: from here the
       // WebSocket cap (or ws' refusal, which destroys it) applies.
-      slots.get((args[0] as IncomingMessage).socket)?.();
+      const key = connectionKey((args[0] as IncomingMessage).socket);
+      slots.get(key)?.();
+      slots.delete(key);
       return emit(event, ...args);
     }
     if (event !== "request") return emit(event, ...args);

@@ -70,12 +70,14 @@ export function dropUnclaimedSeats(room: Room): void {
 
 /**
  * End a reconnection seat early (a moderator kicked a player who had
- * dropped): rejecting core's pending reconnection runs onLeave, as when the
- * grace period ends.
+ * dropped, or the same player joined again: a reload): rejecting core's
+ * pending reconnection runs onLeave, as when the grace period ends. The
+ * rejection's handlers run on the microtask queue, so the held player is
+ * gone before the next patch.
  */
-export function releaseHeldSeat(room: Room, sessionId: string): void {
+export function releaseHeldSeat(room: Room, sessionId: string, why = "released"): void {
   const core = room as unknown as RoomInternals;
   for (const [heldSession, reconnection] of Object.values(core._reconnections ?? {})) {
-    if (heldSession === sessionId) reconnection.reject(new Error("kicked"));
+    if (heldSession === sessionId) reconnection.reject(new Error(why));
   }
 }

@@ -1,17 +1,19 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, Server as HttpServer } from "node:http";
+import type { Server as HttpsServer } from "node:https";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import type { WebSocket } from "ws";
 import type { Edge, UpgradeVerdict } from "../server/net/edge.ts";
 import { denyReconnection } from "./closeSocket.ts";
 import { CostCutter } from "./costCutter.ts";
 import { tapInboundFrames } from "./frameTap.ts";
-import { createGatedHttpServer } from "./httpServerGate.ts";
+import { createGatedHttpServer, type HttpServerLimits } from "./httpServerGate.ts";
 import { gateJoinHandshake } from "./joinGate.ts";
 import { guardSlowConsumer } from "./sendGuard.ts";
 import { wsErrorRefusal } from "./wsErrors.ts";
 
 /**
- * Mirrors: @colyseus/ws-transport@0.18.4 src/WebSocketTransport.ts (constructor options, `wss` 'connection', shutdown(), onConnection's `/<processId>/<roomId>` path, its latency-check socket when neither a room id nor a sessionId is given)
+ * Mirrors: @colyseus/core@0.18.17 src/Server.ts (listen: its 'error' listener is attached in the listening callback, which a failed bind never calls)
+ * Mirrors: @colyseus/ws-transport@0.18.4 src/WebSocketTransport.ts (listen passes the callback to server.listen; constructor options, `wss` 'connection', shutdown(), onConnection's `/<processId>/<roomId>` path, its latency-check socket when neither a room id nor a sessionId is given)
  * Mirrors: @colyseus/core@0.18.17 src/MatchMaker.ts (getLocalRoomById reads a plain object, so `constructor` finds a function), src/Transport.ts (connectClientToRoom calls room.hasReservedSeat on what it found)
  * Mirrors: ws@8.23.0 lib/websocket-server.js (verifyClient and its async two-argument form, maxPayload, maxFragments, maxBufferedChunks; 'error' before a protocol-violation close)
  */
@@ -50,12 +52,16 @@ type VerifyDone = (accept: boolean, code?: number, message?: string) => void;
  *   slow-consumer cap.
  * - the cost meter (costCutter.ts): each connection's dispatch time, frames
  *   and unsent bytes, alone and summed per client IP; the heaviest are cut.
+ * - `tls` (TLS_CERT_FILE): the server is an https.Server, so the same port
+ *   serves https:// and wss:// with every limit above (httpServerGate.ts).
  */
 export class GuardedTransport extends WebSocketTransport {
   readonly edge: Edge;
   readonly costs: CostCutter;
+  /** With TLS, the https.Server (for `setSecureContext` on SIGHUP, server/tls/CertificateReloader.ts); else undefined. */
+  readonly httpsServer: HttpsServer | undefined;
 
-  constructor(edge: Edge) {
+  constructor(edge: Edge, tls?: HttpServerLimits["tls"]) {
     const { settings } = edge;
     const verifyClient = ({ origin, req }: VerifyInfo, done: VerifyDone): void => {
       const apply = (verdict: UpgradeVerdict): void => {
@@ -79,11 +85,15 @@ export class GuardedTransport extends WebSocketTransport {
       else apply(verdict);
     };
 
+    const server = createGatedHttpServer(edge.http, {
+      headersTimeoutMs: settings.headersTimeoutMs,
+      admitConnection: (peerAddress) => edge.admitHttpConnection(peerAddress),
+      tls,
+    });
     super({
-      server: createGatedHttpServer(edge.http, {
-        headersTimeoutMs: settings.headersTimeoutMs,
-        admitConnection: (peerAddress) => edge.admitHttpConnection(peerAddress),
-      }),
+      // ws-transport types the option as an http.Server; it only calls `listen`, `close`, `address` and `on`
+      // ('upgrade', 'listening', 'close', 'error', 'request'), which an https.Server has alike.
+      server: server as HttpServer,
       maxPayload: settings.maxPayloadBytes,
       maxFragments: settings.maxFragments,
       maxBufferedChunks: MAX_BUFFERED_CHUNKS,
@@ -92,6 +102,7 @@ export class GuardedTransport extends WebSocketTransport {
       verifyClient,
     });
     this.edge = edge;
+    this.httpsServer = tls === undefined ? undefined : (server as HttpsServer);
     const costs = new CostCutter(settings.cost, (cut) => edge.connectionCut(cut));
     this.costs = costs;
 
@@ -113,6 +124,24 @@ export class GuardedTransport extends WebSocketTransport {
         edge.protocolViolation(wsErrorRefusal(error));
         denyReconnection(ws);
       });
+    });
+  }
+
+  /**
+   * Core's Server#listen attaches its 'error' listener only in the listening
+   * callback, which a failed bind never calls: a port in use left `listen()`
+   * pending forever (the process up, serving nothing) with the error logged.
+   * Here a bind error reaches the callback, so core rejects and the entry
+   * point can say which port and exit (server/index.ts listenOrExit).
+   */
+  override listen(port: number, hostname?: string, backlog?: number, listeningListener?: (err?: Error) => void): this {
+    const server = this.server;
+    if (server === undefined) return super.listen(port, hostname, backlog, listeningListener);
+    const failed = (error: Error): void => listeningListener?.(error);
+    server.once("error", failed);
+    return super.listen(port, hostname, backlog, (error?: Error) => {
+      server.off("error", failed);
+      listeningListener?.(error);
     });
   }
 

@@ -25,6 +25,9 @@ import { tickwireFramePolicy } from "./net/framePolicy.ts";
 import { configureArenaRoom } from "./rooms/ArenaRoom.ts";
 import type { RoomServices } from "./rooms/context.ts";
 import { configureWorldRoom } from "./rooms/WorldRoom.ts";
+import { createBuiltInTls } from "./tls/builtInTls.ts";
+import { loadCertificate, type LoadedCertificate } from "./tls/certificate.ts";
+import type { CertificateReloader, ReloadResult } from "./tls/CertificateReloader.ts";
 
 export interface AppDeps {
   /** Default: a pino logger at `config.logLevel`. */
@@ -71,6 +74,7 @@ function buildServer(
   metrics: Metrics,
   lifecycle: ServerLifecycle,
   onClose: Array<() => Promise<void>>,
+  certificate: LoadedCertificate | undefined,
 ) {
   const startedAt = Date.now();
   const { secret, generated } = resolveSecret(config.auth.secret);
@@ -101,7 +105,10 @@ function buildServer(
     edge.close();
     await sharedLimits?.close();
   });
-  const transport = new GuardedTransport(edge);
+  const transport = new GuardedTransport(
+    edge,
+    certificate === undefined ? undefined : { cert: certificate.cert, key: certificate.key },
+  );
   restrictMatchmakingCors(edge.origins);
   // What every room type shares; each is configured from its own settings.
   const services: RoomServices = {
@@ -150,8 +157,22 @@ export interface TickwireApp {
   readonly metrics: Metrics;
   readonly transport: GuardedTransport;
   readonly lifecycle: ServerLifecycle;
-  /** Listen on `port` (0 = any free port); resolves with the bound port. */
+  /** With TLS: the certificate in use, replaced by `reloadTls`. */
+  readonly tls: CertificateReloader | undefined;
+  /**
+   * Listen on `port` (0 = any free port); resolves with the bound port. With
+   * HTTP_REDIRECT_PORT, the redirect server listens too (after the game port,
+   * whose bound port its redirects name).
+   */
   listen(port?: number, host?: string): Promise<number>;
+  /** The redirect server's bound port, once listening; undefined without HTTP_REDIRECT_PORT. */
+  readonly redirectPort: number | undefined;
+  /**
+   * SIGHUP with TLS: re-read TLS_CERT_FILE and TLS_KEY_FILE; new handshakes
+   * get the new pair, open connections keep theirs. A pair that fails to load
+   * is logged and not applied. Without TLS: undefined (nothing to reload).
+   */
+  reloadTls(): ReloadResult | undefined;
   /**
    * Stop accepting joins and upgrades, tell every client ("server:shutdown"),
    * disconnect them (4001), dispose the rooms and close the listener.
@@ -165,20 +186,41 @@ export interface TickwireApp {
  * one app listens per process at a time.
  */
 export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  // Read first: a missing or broken file throws TlsCertificateError (server/index.ts: a fatal line, exit 1) before
+  // anything listens.
+  const certificate = config.tls === undefined ? undefined : loadCertificate(config.tls);
   const metrics = createMetrics();
   const lifecycle = new ServerLifecycle();
   const onClose: Array<() => Promise<void>> = [];
-  const server = buildServer(config, deps, metrics, lifecycle, onClose);
+  const server = buildServer(config, { ...deps, logger }, metrics, lifecycle, onClose, certificate);
   const cluster = deps.cluster;
   if (cluster !== undefined) meterRedis(metrics, cluster.health);
   const transport = server.transport as GuardedTransport;
   // The meter's clock is performance.now() (colyseus/costCutter.ts).
   meterConnectionCosts(metrics, transport.costs.costs, () => performance.now());
+  const tls =
+    config.tls === undefined || certificate === undefined
+      ? undefined
+      : createBuiltInTls(config.tls, certificate, {
+          logger,
+          metrics,
+          admitConnection: (peerAddress) => transport.edge.admitHttpConnection(peerAddress),
+          headersTimeoutMs: config.net.headersTimeoutMs,
+        });
   return {
     server,
     metrics,
     transport,
     lifecycle,
+    tls: tls?.reloader,
+    get redirectPort() {
+      return tls?.redirectPort;
+    },
+    reloadTls() {
+      const https = transport.httpsServer;
+      return tls === undefined || https === undefined ? undefined : tls.reload(https);
+    },
     async listen(port = config.port, host = config.host) {
       await server.listen(port, host);
       // Registered now (matchMaker.accept): from here on, Redis coming back means re-registering.
@@ -187,6 +229,7 @@ export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
       cluster?.liveness.start();
       const address = server.transport.server?.address() as AddressInfo | null;
       if (address === null || address === undefined) throw new Error("server is not listening");
+      await tls?.listenRedirect(host, address.port);
       return address.port;
     },
     async close(reason = "shutdown") {
@@ -194,6 +237,8 @@ export function createApp(config: Config, deps: AppDeps = {}): TickwireApp {
       // Core's drain would tell the rooms only after a Redis write that waits for Redis (ServerLifecycle.tellRoomsNow).
       if (cluster !== undefined && !cluster.health.up) lifecycle.tellRoomsNow();
       cluster?.health.stop();
+      // The redirect port first: nothing it answers could be served once the game port closes.
+      await tls?.close();
       await server.gracefullyShutdown(false);
       await cluster?.liveness.stop();
       await Promise.all(onClose.map((close) => close()));

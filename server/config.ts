@@ -12,6 +12,7 @@ import { isHttpOrigin } from "./net/originPolicy.ts";
 import type { ArenaRoomSettings } from "./rooms/ArenaRoom.ts";
 import type { PlaySettings } from "./rooms/context.ts";
 import type { WorldRoomSettings } from "./rooms/WorldRoom.ts";
+import type { TlsSettings } from "./tls/TlsSettings.ts";
 
 /**
  * The whole server configuration, parsed once from the environment. Every
@@ -101,6 +102,10 @@ const EnvSchema = z.object({
     .refine(isPublicAddress, "must be host[:port][/path], no scheme (e.g. 10.0.0.5:2567 or play.example/p1)")
     .optional(),
   REDIS_CONNECT_TIMEOUT_S: int(1, 3600).default(20),
+  // Built-in TLS for one process with no proxy (SECURITY.md "TLS"); both files or neither.
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  HTTP_REDIRECT_PORT: int(0, 65535).optional(),
   SERVE_CLIENT: z.enum(["static", "vite", "none"]).default("static"),
   CLIENT_DIR: z.string().min(1).default("dist/client"),
 });
@@ -125,6 +130,8 @@ export interface Config {
   chat: ChatSettings;
   /** Set (REDIS_URL): this process is one of a cluster sharing rooms through Redis. Unset: one process, no Redis. */
   cluster: ClusterSettings | undefined;
+  /** Set (TLS_CERT_FILE and TLS_KEY_FILE): PORT serves https:// and wss://. Unset: plain http:// and ws://. */
+  tls: TlsSettings | undefined;
 }
 
 export class ConfigError extends Error {
@@ -164,6 +171,7 @@ export function parseConfig(
     );
   }
   const cluster = clusterSettings(e);
+  const tls = tlsSettings(e);
   // Both room types take these from the same variables; each has its own seat count.
   const perRoom: Omit<PlaySettings, "maxClients"> = {
     spawnSeed: e.SPAWN_SEED,
@@ -240,7 +248,35 @@ export function parseConfig(
         .filter((word) => word !== ""),
     },
     cluster,
+    tls,
   };
+}
+
+/**
+ * Only the file names: the files are read (and a bad one is fatal at start)
+ * when the app is built (server/tls/certificate.ts), and again on SIGHUP.
+ */
+function tlsSettings(e: z.infer<typeof EnvSchema>): TlsSettings | undefined {
+  const { TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile, HTTP_REDIRECT_PORT: redirectPort } = e;
+  if (certFile === undefined && keyFile === undefined) {
+    if (redirectPort !== undefined) {
+      throw new ConfigError(
+        "invalid configuration:\n  HTTP_REDIRECT_PORT: only used with TLS_CERT_FILE and TLS_KEY_FILE (it redirects to https://); unset it",
+      );
+    }
+    return undefined;
+  }
+  if (certFile === undefined || keyFile === undefined) {
+    const [missing, given] =
+      certFile === undefined ? ["TLS_CERT_FILE", "TLS_KEY_FILE"] : ["TLS_KEY_FILE", "TLS_CERT_FILE"];
+    throw new ConfigError(`invalid configuration:\n  ${missing}: required with ${given} (set both, or neither)`);
+  }
+  if (redirectPort !== undefined && redirectPort !== 0 && redirectPort === e.PORT) {
+    throw new ConfigError(
+      `invalid configuration:\n  HTTP_REDIRECT_PORT: must differ from PORT (${e.PORT}), which serves https://`,
+    );
+  }
+  return { certFile, keyFile, redirectPort };
 }
 
 function clusterSettings(e: z.infer<typeof EnvSchema>): ClusterSettings | undefined {

@@ -111,11 +111,20 @@ export interface ArenaJoinOptions {
    * that send it still type-check.
    */
   name?: string;
+  /**
+   * A display name for the room, read only when this join creates it
+   * (`create`, or a `joinOrCreate` that finds no room): sanitised by the
+   * server (`sanitizeRoomTitle`) and fixed for the room's life. Joining an
+   * existing room ignores it.
+   */
+  title?: string;
 }
 
 /** One open room as `GET /rooms` lists it. */
 export interface RoomListing {
   roomId: string;
+  /** The display name its creator gave (sanitised by the server), or "" for none. */
+  title: string;
   clients: number;
   maxClients: number;
   /** Full or locked: joining it would fail. */

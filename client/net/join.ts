@@ -4,7 +4,11 @@ import { RoomName } from "../../shared/index.ts";
 import type { IdentityStore } from "./identity.ts";
 import type { ArenaSdkRoom } from "./session.ts";
 
-export type JoinRequest = { kind: "quick" } | { kind: "create" } | { kind: "id"; roomId: string };
+export type JoinRequest =
+  | { kind: "quick" }
+  /** `title`: the new room's display name (the server sanitises it). */
+  | { kind: "create"; title?: string }
+  | { kind: "id"; roomId: string };
 
 /**
  * Get a token and join. If the server refuses the token (expired, or the
@@ -36,7 +40,7 @@ async function matchmake(client: Client<TickwireServer>, request: JoinRequest): 
     case "quick":
       return client.joinOrCreate(RoomName.Arena, {});
     case "create":
-      return client.create(RoomName.Arena, {});
+      return client.create(RoomName.Arena, request.title === undefined ? {} : { title: request.title });
     case "id":
       return client.joinById(request.roomId, {});
   }

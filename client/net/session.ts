@@ -118,7 +118,9 @@ export class GameSession {
     this.disposers.push(
       callbacks.onAdd("players", (player, sessionId) => {
         if (sessionId === room.sessionId) this.controlLocalPlayer(player);
-        else if (this.initialised) handlers.presence("joined", player.name);
+        // The same player on a new session takes over their held seat (a reload): they are back, not new.
+        else if (this.initialised)
+          handlers.presence(this.hasOther(player.id, sessionId, true) ? "returned" : "joined", player.name);
         if (sessionId !== room.sessionId) {
           this.disposers.push(
             callbacks.listen(player, "connected", (now, before) => {
@@ -129,7 +131,8 @@ export class GameSession {
         }
       }),
       callbacks.onRemove("players", (player, sessionId) => {
-        if (sessionId !== room.sessionId) handlers.presence("left", player.name);
+        if (sessionId !== room.sessionId && !this.hasOther(player.id, sessionId))
+          handlers.presence("left", player.name);
       }),
     );
 
@@ -193,6 +196,16 @@ export class GameSession {
     return this.room.roomId;
   }
 
+  /** The room's display name ("" for none), from its state. */
+  get title(): string {
+    return this.initialised ? this.room.state.title : "";
+  }
+
+  /** How long the server holds this player's place after a drop (its RECONNECT_GRACE_S), from the room's state. */
+  get reconnectGraceSeconds(): number {
+    return this.initialised ? this.room.state.reconnectGraceSeconds : 0;
+  }
+
   /**
    * One animation frame: the Predict says how many fixed input steps are due;
    * each is staged with the current direction and sent (the reconciler predicts
@@ -235,6 +248,17 @@ export class GameSession {
 
   async leave(): Promise<void> {
     await this.room.leave(true);
+  }
+
+  /**
+   * Whether another session than `sessionId` of player `playerId` is in the
+   * room (a second tab, or a held seat being taken over); with `held`, only
+   * one whose connection is lost.
+   */
+  private hasOther(playerId: string, sessionId: string, held = false): boolean {
+    for (const [id, player] of this.room.state.players)
+      if (id !== sessionId && player.id === playerId && (!held || !player.connected)) return true;
+    return false;
   }
 
   private sawChat(lines: readonly ChatLine[]): void {

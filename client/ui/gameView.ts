@@ -8,6 +8,7 @@ import { ControlsHint } from "./controlsHint.ts";
 import { byId } from "./dom.ts";
 import { Hud } from "./hud.ts";
 import { PlayerList, playerRows } from "./playerList.ts";
+import { ReconnectOverlay } from "./reconnectOverlay.ts";
 
 /** How long the share button says "link copied" before it reads "share" again. */
 const COPIED_MS = 2000;
@@ -19,6 +20,7 @@ export class GameView {
   private readonly root = byId("game");
   private readonly renderer = new ArenaRenderer(byId<HTMLCanvasElement>("arena"));
   private readonly hud = new Hud();
+  private readonly reconnecting = new ReconnectOverlay();
   private readonly keyboard = new KeyboardInput();
   private readonly joystick = new TouchJoystick(byId("joystick"), byId("joystick").querySelector("div") as HTMLElement);
   private readonly playerList = new PlayerList();
@@ -64,6 +66,7 @@ export class GameView {
   show(): void {
     this.root.hidden = false;
     this.chat.reset();
+    this.reconnecting.hide();
     const loop = (now: number) => {
       this.frame(now);
       this.frameHandle = requestAnimationFrame(loop);
@@ -81,6 +84,7 @@ export class GameView {
     this.hint.dispose();
     clearTimeout(this.shareReset);
     byId("hud-share").textContent = "share";
+    this.reconnecting.hide();
     this.root.hidden = true;
   }
 
@@ -91,6 +95,8 @@ export class GameView {
     this.renderer.draw(this.lastPlayers);
     const net = this.session.metrics.snapshot(now);
     this.hud.update(now, this.session.connection, net, this.lastPlayers.length);
+    this.hud.setRoomTitle(this.session.title);
+    this.reconnecting.update(now, this.session.connection === "reconnecting", this.session.reconnectGraceSeconds);
     // Moving, or opening the player list (both sit at the top), means the player has found their way.
     this.hint.found(direction.dx !== 0 || direction.dy !== 0 || this.playerList.open);
     // The panel is drawn over the canvas: a player under it would be invisible, so it fades while one is.

@@ -38,7 +38,11 @@ export class StartScreen {
       event.preventDefault();
       this.play(this.invitedRoom === undefined ? { kind: "quick" } : { kind: "id", roomId: this.invitedRoom });
     });
-    byId("create-room").addEventListener("click", () => this.play({ kind: "create" }));
+    const titleInput = byId<HTMLInputElement>("room-title-input");
+    byId("create-room").addEventListener("click", () => {
+      const title = titleInput.value.trim();
+      this.play(title === "" ? { kind: "create" } : { kind: "create", title });
+    });
     // Operators are few: the token field stays behind a small toggle, open by itself once a token is saved.
     this.operatorToggle.addEventListener("click", () => this.showOperator(this.operator.hidden !== false));
     if (identity.operatorToken !== undefined) {
@@ -139,10 +143,18 @@ export class StartScreen {
         join.type = "button";
         join.disabled = room.locked || this.busy;
         join.addEventListener("click", () => this.play({ kind: "id", roomId: room.roomId }));
+        // A room its creator named shows the name, with the id beside it (what a share link carries).
+        const names =
+          room.title === "" || room.title === undefined
+            ? [el("span", { className: "id", text: room.roomId })]
+            : [
+                el("span", { className: "title", text: room.title }),
+                el("span", { className: "id", text: room.roomId }),
+              ];
         const item = el(
           "li",
           {},
-          el("span", { className: "id", text: room.roomId }),
+          ...names,
           el("span", { className: "count", text: `${room.clients}/${room.maxClients}` }),
           join,
         );

@@ -11,6 +11,8 @@ import type { Logger } from "../logger.ts";
 
 /** The body of every 404, Colyseus' hidden routes included (colyseus/httpServerGate.ts). */
 export const NOT_FOUND_BODY = JSON.stringify({ error: "not_found" });
+/** The body of a request refused as malformed (here and HTTP_REDIRECT_PORT's server/tls/redirectServer.ts). */
+export const BAD_REQUEST_BODY = JSON.stringify({ error: "bad_request" });
 
 /** First thing on the app: no `X-Powered-By`, no ETag on API answers (express.static keeps its own). */
 export function hideFramework(app: Application): void {

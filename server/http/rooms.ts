@@ -3,9 +3,16 @@ import type { Application, Response } from "express";
 import { RoomName, type RoomListing } from "../../shared/index.ts";
 import type { ClusterHealth } from "./health.ts";
 
+/** The title PlayRoom#onCreate put in the room's metadata (already sanitised there). */
+function titleOf(room: IRoomCache): string {
+  const title: unknown = (room.metadata as { title?: unknown } | undefined)?.title;
+  return typeof title === "string" ? title : "";
+}
+
 function toListing(room: IRoomCache): RoomListing {
   return {
     roomId: room.roomId,
+    title: titleOf(room),
     clients: room.clients,
     maxClients: room.maxClients,
     locked: room.locked === true || room.clients >= room.maxClients,

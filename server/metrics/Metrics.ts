@@ -199,3 +199,20 @@ export function meterConnectionCosts(
     },
   });
 }
+
+/**
+ * TLS only: `tickwire_tls_cert_expiry_seconds`, the notAfter of the
+ * certificate new handshakes get (Unix seconds), read at each scrape so a
+ * SIGHUP reload shows at once. Alert on `tickwire_tls_cert_expiry_seconds - time() < 14 * 86400`:
+ * a renewal that did not happen, or was refused (the old certificate stays in use).
+ */
+export function meterTlsCertificate(metrics: Metrics, certificate: { readonly current: { expiresAt: number } }): void {
+  new Gauge({
+    name: "tickwire_tls_cert_expiry_seconds",
+    help: "Expiry (notAfter, Unix seconds) of the TLS certificate in use (TLS_CERT_FILE; reloaded on SIGHUP).",
+    registers: [metrics.registry],
+    collect() {
+      this.set(Math.floor(certificate.current.expiresAt / 1000));
+    },
+  });
+}

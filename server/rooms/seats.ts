@@ -61,3 +61,21 @@ export function mayReserveSeat(auth: unknown, held: Iterable<unknown>, maxPerIp:
   for (const seat of held) if (clientKeyOf(seat) === key && ++count >= maxPerIp) return false;
   return true;
 }
+
+/**
+ * The sessions a new join by `playerId` takes over: that player's seats held
+ * for reconnection in this room (`dropped`). Reloading the page opens a new
+ * session (the SDK's reconnection token lives in the old page), so without
+ * this the old one stays as a greyed ghost for RECONNECT_GRACE_S beside the
+ * new one. A second tab that is still connected is not a held seat: it is
+ * left alone.
+ */
+export function heldSeatsOf(
+  playerId: string,
+  players: Iterable<[string, { id: string }]>,
+  dropped: ReadonlySet<string>,
+): string[] {
+  const held: string[] = [];
+  for (const [sessionId, player] of players) if (player.id === playerId && dropped.has(sessionId)) held.push(sessionId);
+  return held;
+}

@@ -49,8 +49,9 @@ export function describeBrowser(name: string, suite: () => void): void {
   }
 }
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: FLAGS });
+/** `extraArgs` after the defaults (test/e2e/tls.e2e.test.ts pins its self-signed certificate this way). */
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...FLAGS, ...extraArgs] });
 }
 
 /** Build the client once into a fresh directory for this test file's server. */

@@ -1,7 +1,7 @@
 import { Protocol } from "@colyseus/core";
 import { InputEncoder } from "@colyseus/schema/input";
 import { describe, expect } from "vitest";
-const MAX_INPUT_SLOTS = 8;
+import { MAX_INPUT_SLOTS } from "../../colyseus/inputWire.ts";
 import { MoveInput } from "../../shared/index.ts";
 import { until } from "../helpers/until.ts";
 import { hostileCase, rawAttacker, useHostileArena } from "./harness.ts";

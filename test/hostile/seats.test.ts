@@ -73,6 +73,28 @@ describe("seat reservations per IP", () => {
 
   hostileCase(
     get,
+    `one IP at its ${PENDING_CAP} pending seats opens a WebSocket naming each seat's session but another room`,
+    "no seat is claimed that way: the next reservation is still 429, and the room still holds them",
+    async (arena) => {
+      const ip = attackerIp();
+      const token = await mintToken();
+      const seatsBefore = await seatsHeld(arena);
+      const seats = [];
+      for (let i = 0; i < PENDING_CAP; i++) seats.push(await reserve(arena, ip, token));
+      expect(seats.map((s) => s.status)).toEqual(Array(PENDING_CAP).fill(200));
+      for (const { body: seat } of seats) {
+        const decoy = { ...seat, roomId: "nosuchroom" };
+        const socket = WireClient.open(WireClient.roomUrl(arena.ts, decoy), decoy, { headers: fromIp(ip) });
+        // Colyseus finds no such room and closes it; only then is the place asked about.
+        await socket.closed;
+      }
+      expect((await reserve(arena, ip, token)).status).toBe(429);
+      expect(await seatsHeld(arena)).toBe(seatsBefore + PENDING_CAP);
+    },
+  );
+
+  hostileCase(
+    get,
     "one IP joins 10 players into one room (each reserved and connected)",
     `${ROOM_CAP} are seated, the rest are refused; another IP still joins`,
     async (arena) => {

@@ -136,7 +136,7 @@ describe(`slow HTTP requests (header timeout ${HEADERS_TIMEOUT_MS} ms here, 10 s
   );
 });
 
-describe(`unfinished HTTP connections per IP (cap ${CAP} here, 16 by default)`, () => {
+describe(`unfinished HTTP connections per IP (cap ${CAP} here, 64 by default)`, () => {
   hostileCase(
     get,
     `${CAP + 4} silent connections from 127.0.0.2`,

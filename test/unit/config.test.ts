@@ -137,6 +137,9 @@ describe("parseConfig", () => {
       CHAT_WORDLIST: "darn, heck,,",
       SERVE_CLIENT: "none",
       CLIENT_DIR: "/srv/client",
+      TLS_CERT_FILE: "/etc/letsencrypt/live/play.example/fullchain.pem",
+      TLS_KEY_FILE: "/etc/letsencrypt/live/play.example/privkey.pem",
+      HTTP_REDIRECT_PORT: "80",
     });
     expect(config).toEqual({
       production: true,
@@ -208,6 +211,11 @@ describe("parseConfig", () => {
         },
       },
       shutdownTimeoutSeconds: 3,
+      tls: {
+        certFile: "/etc/letsencrypt/live/play.example/fullchain.pem",
+        keyFile: "/etc/letsencrypt/live/play.example/privkey.pem",
+        redirectPort: 80,
+      },
     });
   });
 
@@ -404,5 +412,46 @@ describe("clusterWarnings", () => {
   it("never logs the Redis password", () => {
     expect(redisEndpoint("redis://user:hunter2@redis.internal:6380/3")).toBe("redis://redis.internal:6380/3");
     expect(redisEndpoint("redis://127.0.0.1:6379")).toBe("redis://127.0.0.1:6379");
+  });
+});
+
+describe("parseConfig: built-in TLS", () => {
+  const FILES = { TLS_CERT_FILE: "/tls/cert.pem", TLS_KEY_FILE: "/tls/key.pem" };
+
+  it("is plain http by default", () => {
+    expect(parseConfig({}).tls).toBeUndefined();
+  });
+
+  it("turns on with both files, without a redirect port unless HTTP_REDIRECT_PORT is set", () => {
+    expect(parseConfig(FILES).tls).toEqual({
+      certFile: "/tls/cert.pem",
+      keyFile: "/tls/key.pem",
+      redirectPort: undefined,
+    });
+    expect(parseConfig({ ...FILES, HTTP_REDIRECT_PORT: "8080" }).tls?.redirectPort).toBe(8080);
+  });
+
+  it("refuses one file without the other, naming the missing one", () => {
+    expect(() => parseConfig({ TLS_CERT_FILE: "/tls/cert.pem" })).toThrowError(ConfigError);
+    expect(() => parseConfig({ TLS_CERT_FILE: "/tls/cert.pem" })).toThrowError(
+      /TLS_KEY_FILE: required with TLS_CERT_FILE/,
+    );
+    expect(() => parseConfig({ TLS_KEY_FILE: "/tls/key.pem" })).toThrowError(
+      /TLS_CERT_FILE: required with TLS_KEY_FILE/,
+    );
+  });
+
+  it("refuses HTTP_REDIRECT_PORT without TLS (there is no https:// to redirect to)", () => {
+    expect(() => parseConfig({ HTTP_REDIRECT_PORT: "80" })).toThrowError(ConfigError);
+    expect(() => parseConfig({ HTTP_REDIRECT_PORT: "80" })).toThrowError(/HTTP_REDIRECT_PORT: only used with/);
+  });
+
+  it("refuses a redirect port that is PORT, or not a port", () => {
+    expect(() => parseConfig({ ...FILES, PORT: "8443", HTTP_REDIRECT_PORT: "8443" })).toThrowError(
+      /HTTP_REDIRECT_PORT: must differ from PORT/,
+    );
+    expect(() => parseConfig({ ...FILES, HTTP_REDIRECT_PORT: "65536" })).toThrowError(/HTTP_REDIRECT_PORT/);
+    // Port 0 (any free port, as tests use) for both is not a clash.
+    expect(parseConfig({ ...FILES, PORT: "0", HTTP_REDIRECT_PORT: "0" }).tls?.redirectPort).toBe(0);
   });
 });
