@@ -1,7 +1,7 @@
 import type { RoomName } from "../shared/index.ts";
 import type { ConnectionState, RenderPlayer } from "./net/session.ts";
 import type { MinimapInfo } from "./render/minimap.ts";
-import type { DrawnFrame } from "./render/renderer.ts";
+import type { DrawnFrame, DrawnPlayer } from "./render/renderer.ts";
 
 /**
  * A read-only window into the running game for end-to-end tests and curious
@@ -14,6 +14,8 @@ export interface DebugSnapshot {
   sessionId: string | undefined;
   connection: ConnectionState | undefined;
   players: RenderPlayer[];
+  /** Where each player's disc and name were drawn in the last frame, in CSS pixels. */
+  drawn: DrawnPlayer[];
   frames: number;
   /**
    * What the last frame drew, in CSS pixels: the arena or the world, the

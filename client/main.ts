@@ -114,12 +114,20 @@ installDebugHook(() => ({
   sessionId: view?.session.sessionId,
   connection: view?.session.connection,
   players: view?.players ?? [],
+  drawn: view?.drawnPlayers ?? [],
   frames: view?.frames ?? 0,
   view: view?.drawn,
 }));
 
 const roomFromUrl = new URLSearchParams(location.search).get("room");
 // "/?room=world" is the open world by name (room ids are random, never "world"); any other value is a room id.
-if (roomFromUrl === RoomName.World) void play({ kind: "world" });
-else if (roomFromUrl !== null && roomFromUrl !== "") void play({ kind: "id", roomId: roomFromUrl });
+// A share link joins at once for a player the browser knows; a new player is asked for a name first.
+const linked: (JoinRequest & { kind: "id" | "world" }) | undefined =
+  roomFromUrl === null || roomFromUrl === ""
+    ? undefined
+    : roomFromUrl === RoomName.World
+      ? { kind: "world" }
+      : { kind: "id", roomId: roomFromUrl };
+if (linked !== undefined && identity.known) void play(linked);
+else if (linked !== undefined) start.askNameFor(linked);
 else start.show();

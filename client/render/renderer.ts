@@ -1,11 +1,25 @@
 import { ARENA_BOUNDS, PLAYER_RADIUS, type WorldBounds } from "../../shared/index.ts";
 import type { RenderPlayer } from "../net/session.ts";
 import { followCamera, worldScale } from "./camera.ts";
+import { placeLabel, type LabelBox } from "./labels.ts";
 import { fitWorld, toScreen, type Viewport } from "./viewport.ts";
 
 const GRID_STEP = 100;
 /** Moderators and admins carry a mark next to their name, so a look-alike name cannot pass for one. */
 const ROLE_MARK: Readonly<Record<string, string>> = { moderator: " ★mod", admin: " ★admin" };
+/** The HUD row at the top of the canvas, in CSS pixels: the world and the labels stay below it. */
+const HUD_HEIGHT = 44;
+
+/** Where one player was drawn in the last frame, in CSS pixels (for the page's own layout and the debug hook). */
+export interface DrawnPlayer {
+  sessionId: string;
+  x: number;
+  y: number;
+  radius: number;
+  label: LabelBox;
+  /** Below 1 while the player fades into or out of view. */
+  alpha: number;
+}
 
 /**
  * What to draw: the whole arena, letterboxed; or the open world through a
@@ -24,8 +38,8 @@ export interface DrawnFrame {
   height: number;
   /** World → CSS px: screen = offset + world × scale. */
   camera: Viewport;
-  /** The players whose disc reached the canvas, where and how opaque. */
-  drawn: Array<{ sessionId: string; x: number; y: number; alpha: number }>;
+  /** The players whose disc reached the canvas: where, how opaque, and where their name went. */
+  drawn: DrawnPlayer[];
 }
 
 /**
@@ -37,6 +51,7 @@ export interface DrawnFrame {
 export class ArenaRenderer {
   private readonly context: CanvasRenderingContext2D;
   private view: Viewport = { scale: 1, offsetX: 0, offsetY: 0 };
+  private ratio = 1;
 
   constructor(private readonly canvas: HTMLCanvasElement) {
     const context = canvas.getContext("2d");
@@ -48,7 +63,6 @@ export class ArenaRenderer {
     this.resize(scene);
     const map = scene.kind === "world" ? scene.bounds : ARENA_BOUNDS;
     const ratio = window.devicePixelRatio || 1;
-    const drawn: DrawnFrame["drawn"] = [];
     const ctx = this.context;
     const { scale } = this.view;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -81,8 +95,15 @@ export class ArenaRenderer {
     const radius = Math.max(PLAYER_RADIUS * scale, 4);
     const fontSize = Math.max(11, Math.round(14 * Math.min(scale * 1.5, 1.4)));
     ctx.font = `600 ${fontSize}px system-ui, sans-serif`;
-    ctx.textAlign = "center";
-    ctx.textBaseline = "bottom";
+    ctx.textAlign = "left";
+    ctx.textBaseline = "top";
+    const area = {
+      width: this.canvas.width,
+      height: this.canvas.height,
+      top: HUD_HEIGHT * this.ratio,
+      pad: 4 * this.ratio,
+    };
+    const drawn: DrawnPlayer[] = [];
     for (const player of ordered) {
       const p = toScreen(this.view, player.x, player.y);
       const reach = radius * 1.6;
@@ -90,7 +111,6 @@ export class ArenaRenderer {
       if (p.x < -reach || p.y < -reach || p.x > this.canvas.width + reach || p.y > this.canvas.height + reach) continue;
       const alpha = player.alpha ?? 1;
       ctx.globalAlpha = alpha;
-      drawn.push({ sessionId: player.sessionId, x: p.x / ratio, y: p.y / ratio, alpha });
       const hue = Math.round((player.hue / 256) * 360);
       ctx.beginPath();
       ctx.arc(p.x, p.y, radius, 0, Math.PI * 2);
@@ -109,11 +129,18 @@ export class ArenaRenderer {
       }
       ctx.fillStyle = player.self ? "#ffffff" : "#cfd6e2";
       const status = player.self ? " (you)" : player.connected ? "" : " (disconnected)";
-      const label = `${player.name}${ROLE_MARK[player.role] ?? ""}${status}`;
-      // Above the disc, unless that would leave the canvas (a player hugging the top wall).
-      const above = p.y - radius - 4 - fontSize > 0;
-      ctx.textBaseline = above ? "bottom" : "top";
-      ctx.fillText(label, p.x, above ? p.y - radius - 4 : p.y + radius + 4);
+      const text = `${player.name}${ROLE_MARK[player.role] ?? ""}${status}`;
+      const label = placeLabel(p.x, p.y, radius, { width: ctx.measureText(text).width, height: fontSize }, area);
+      ctx.fillText(text, label.left, label.top);
+      const css = (v: number) => v / this.ratio;
+      drawn.push({
+        sessionId: player.sessionId,
+        x: css(p.x),
+        y: css(p.y),
+        radius: css(radius),
+        label: { left: css(label.left), top: css(label.top), width: css(label.width), height: css(label.height) },
+        alpha,
+      });
     }
     ctx.globalAlpha = 1;
     const { scale: s, offsetX, offsetY } = this.view;
@@ -128,6 +155,7 @@ export class ArenaRenderer {
   /** Match the backing store to the element's size at the device pixel ratio. */
   private resize(scene: Scene): void {
     const ratio = window.devicePixelRatio || 1;
+    this.ratio = ratio;
     const width = Math.round(this.canvas.clientWidth * ratio);
     const height = Math.round(this.canvas.clientHeight * ratio);
     if (this.canvas.width !== width || this.canvas.height !== height) {
@@ -136,7 +164,7 @@ export class ArenaRenderer {
     }
     // Keep the HUD row (≈ 44 CSS px) clear of the world, and a little air elsewhere.
     const m = 8 * ratio;
-    const margins = { top: 44 * ratio, right: m, bottom: m, left: m };
+    const margins = { top: HUD_HEIGHT * ratio, right: m, bottom: m, left: m };
     if (scene.kind === "arena") {
       this.view = fitWorld(width, height, ARENA_BOUNDS.width, ARENA_BOUNDS.height, margins);
       return;

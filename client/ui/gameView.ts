@@ -6,11 +6,18 @@ import { RoomName } from "../../shared/index.ts";
 import type { DebugView } from "../debug.ts";
 import { FadeTracker } from "../render/fade.ts";
 import { Minimap } from "../render/minimap.ts";
-import { ArenaRenderer } from "../render/renderer.ts";
+import { ArenaRenderer, type DrawnPlayer } from "../render/renderer.ts";
 import { ChatPanel } from "./chatPanel.ts";
+import { ControlsHint } from "./controlsHint.ts";
 import { byId } from "./dom.ts";
 import { Hud } from "./hud.ts";
+import { PlayerList, playerRows } from "./playerList.ts";
 import { ReconnectOverlay } from "./reconnectOverlay.ts";
+
+/** How long the share button says "link copied" before it reads "share" again. */
+const COPIED_MS = 2000;
+/** The player list redraws at the HUD's pace. */
+const LIST_REDRAW_MS = 250;
 
 /** The in-game screen: canvas, HUD, chat and input, driven by one animation-frame loop. */
 export class GameView {
@@ -20,8 +27,12 @@ export class GameView {
   private readonly reconnecting = new ReconnectOverlay();
   private readonly keyboard = new KeyboardInput();
   private readonly joystick = new TouchJoystick(byId("joystick"), byId("joystick").querySelector("div") as HTMLElement);
+  private readonly playerList = new PlayerList();
+  private readonly hint = new ControlsHint(window.localStorage, window.matchMedia("(pointer: coarse)").matches);
   readonly chat: ChatPanel;
   private frameHandle = 0;
+  private lastListDraw = 0;
+  private shareReset: ReturnType<typeof setTimeout> | undefined;
   private lastPlayers: RenderPlayer[] = [];
   /** The open world only: players fade as they enter and leave the view, and a minimap shows the map. */
   private readonly fades = new FadeTracker();
@@ -60,6 +71,11 @@ export class GameView {
     return this.lastDrawn;
   }
 
+  /** Where each player's disc and name were drawn last frame, in CSS pixels. */
+  get drawnPlayers(): DrawnPlayer[] {
+    return this.lastDrawn?.drawn ?? [];
+  }
+
   show(): void {
     this.root.hidden = false;
     this.chat.reset();
@@ -77,6 +93,10 @@ export class GameView {
     this.keyboard.dispose();
     this.joystick.dispose();
     this.chat.dispose();
+    this.playerList.dispose();
+    this.hint.dispose();
+    clearTimeout(this.shareReset);
+    byId("hud-share").textContent = "share";
     this.reconnecting.hide();
     this.root.hidden = true;
     this.root.classList.remove("world");
@@ -88,9 +108,19 @@ export class GameView {
     const direction = touch.dx !== 0 || touch.dy !== 0 ? touch : this.keyboard.direction();
     this.lastPlayers = this.session.frame(now, direction);
     this.draw(now);
-    this.hud.update(now, this.session.connection, this.session.metrics.snapshot(now), this.lastPlayers.length);
+    const net = this.session.metrics.snapshot(now);
+    this.hud.update(now, this.session.connection, net, this.lastPlayers.length);
     this.hud.setRoomTitle(this.session.title);
     this.reconnecting.update(now, this.session.connection === "reconnecting", this.session.reconnectGraceSeconds);
+    // Moving, or opening the player list (both sit at the top), means the player has found their way.
+    this.hint.found(direction.dx !== 0 || direction.dy !== 0 || this.playerList.open);
+    // The panel is drawn over the canvas: a player under it would be invisible, so it fades while one is.
+    const chatBox = this.chat.bounds();
+    this.chat.setSeeThrough(!this.chat.inUse && this.drawnPlayers.some((p) => covers(chatBox, p)));
+    if (this.playerList.open && now - this.lastListDraw >= LIST_REDRAW_MS) {
+      this.lastListDraw = now;
+      this.playerList.render(playerRows(this.lastPlayers, { connection: this.session.connection, rttMs: net.rttMs }));
+    }
     this.frames++;
   }
 
@@ -116,8 +146,20 @@ export class GameView {
     try {
       await navigator.clipboard.writeText(link);
       button.textContent = "link copied";
+      clearTimeout(this.shareReset);
+      this.shareReset = setTimeout(() => (button.textContent = "share"), COPIED_MS);
     } catch {
       window.prompt("Share this link:", link);
     }
   }
+}
+
+/** Whether a drawn disc overlaps a box (both in CSS pixels). */
+function covers(box: DOMRect, player: DrawnPlayer): boolean {
+  return (
+    player.x + player.radius > box.left &&
+    player.x - player.radius < box.right &&
+    player.y + player.radius > box.top &&
+    player.y - player.radius < box.bottom
+  );
 }

@@ -18,8 +18,15 @@ export class StartScreen {
   private readonly list = byId<HTMLUListElement>("room-list");
   private readonly status = byId("rooms-status");
   private readonly operatorInput = byId<HTMLInputElement>("operator-token");
+  private readonly operator = byId<HTMLDetailsElement>("operator");
+  private readonly operatorToggle = byId("operator-toggle");
+  private readonly invite = byId("invite");
+  private readonly quickPlay = byId("quick-play");
   private timer: ReturnType<typeof setTimeout> | undefined;
   private busy = false;
+  /** The room a share link invited this player to, while the screen asks for their name. */
+  /** A share link's room (an id, or the open world) that a new player is asked a name for. */
+  private invitedRoom: JoinRequest | undefined;
 
   constructor(
     private readonly identity: IdentityStore,
@@ -30,14 +37,19 @@ export class StartScreen {
     this.nameInput.addEventListener("change", () => (identity.name = this.nameInput.value.trim()));
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
-      this.play({ kind: "quick" });
+      this.play(this.invitedRoom ?? { kind: "quick" });
     });
     const titleInput = byId<HTMLInputElement>("room-title-input");
     byId("create-room").addEventListener("click", () => {
       const title = titleInput.value.trim();
       this.play(title === "" ? { kind: "create" } : { kind: "create", title });
     });
-    if (identity.operatorToken !== undefined) this.operatorInput.placeholder = `saved (${identity.operatorToken.role})`;
+    // Operators are few: the token field stays behind a small toggle, open by itself once a token is saved.
+    this.operatorToggle.addEventListener("click", () => this.showOperator(this.operator.hidden !== false));
+    if (identity.operatorToken !== undefined) {
+      this.operatorInput.placeholder = `saved (${identity.operatorToken.role})`;
+      this.showOperator(true);
+    }
     this.operatorInput.addEventListener("change", () => {
       if (!identity.setOperatorToken(this.operatorInput.value))
         this.showMessage("That does not look like a Tickwire token.");
@@ -52,14 +64,33 @@ export class StartScreen {
 
   show(message?: string): void {
     this.root.hidden = false;
+    if (message !== undefined) this.endInvite();
     this.setBusy(false);
     if (message === undefined) this.message.hidden = true;
     else this.showMessage(message);
     void this.refresh();
   }
 
+  /**
+   * A share link (`/?room=ID`) opened by a player with no name yet: ask for
+   * one first (it is remembered, so the next link joins at once), rather than
+   * joining as a generated "Player-254B".
+   */
+  askNameFor(room: JoinRequest & { kind: "id" | "world" }): void {
+    this.invitedRoom = room;
+    this.invite.textContent =
+      room.kind === "world"
+        ? "You are invited to the open world. Pick a name to join."
+        : `You are invited to room ${room.roomId}. Pick a name to join.`;
+    this.invite.hidden = false;
+    this.quickPlay.textContent = "Join room";
+    this.show();
+    this.nameInput.focus();
+  }
+
   hide(): void {
     this.root.hidden = true;
+    this.endInvite();
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
   }
@@ -74,8 +105,21 @@ export class StartScreen {
     for (const button of this.root.querySelectorAll("button")) button.disabled = busy;
   }
 
+  private endInvite(): void {
+    this.invitedRoom = undefined;
+    this.invite.hidden = true;
+    this.quickPlay.textContent = "Quick play";
+  }
+
+  private showOperator(open: boolean): void {
+    this.operator.hidden = !open;
+    this.operator.open = open;
+    this.operatorToggle.setAttribute("aria-expanded", String(open));
+  }
+
   private play(request: JoinRequest): void {
     if (this.busy) return;
+    if (request !== this.invitedRoom) this.endInvite();
     this.identity.name = this.nameInput.value.trim();
     this.message.hidden = true;
     this.onPlay(request);
