@@ -184,6 +184,8 @@ describeBrowser("sessions and rooms in a real browser", () => {
     // A player of the open world too: she is taken back into the world, not into an arena.
     const wanda = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await wanda.goto(`${ts.httpUrl}/?room=world`);
+    await wanda.fill("#name-input", "Wanda");
+    await wanda.click("#quick-play");
     await connected(wanda);
     expect((await snapshot(wanda)).view?.kind).toBe("world");
     const port = ts.port;

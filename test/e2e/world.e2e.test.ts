@@ -84,6 +84,12 @@ describeBrowser("the open world in a real browser", () => {
   it("/?room=world joins the open world, as a share link would", async () => {
     const page = await newPage();
     await page.goto(`${ts.httpUrl}/?room=world`);
+    // A browser that has never played is asked for a name first, invited to the open world.
+    const invite = page.locator("#invite");
+    await invite.waitFor({ state: "visible" });
+    expect(await invite.textContent()).toContain("open world");
+    await page.fill("#name-input", "Linda");
+    await page.click("#quick-play");
     await page.waitForFunction(() => window.__tickwire?.snapshot().connection === "connected");
     const seen = await snapshot(page);
     expect(seen.roomId).toBe(server.roomId);
