@@ -11,7 +11,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
  * (TRUSTED_PROXIES: server/net/clientIp.ts) cannot be worked out there. The
  * HTTP gate, which has the socket, runs the request inside this context;
  * core calls `onAuth` within the request's own chain of awaits, so the
- * context is still there (pinned by test/wall/matchmakeContext.test.ts).
+ * context is still there (pinned by test/wall/seats.test.ts).
  */
 const current = new AsyncLocalStorage<string>();
 

@@ -2,10 +2,10 @@ import type { Room } from "@colyseus/core";
 
 /**
  * Mirrors: @colyseus/core@0.18.17 src/Room.ts (private `_reservedSeats`, `_reconnections`, `resetAutoDisposeTimeout`; Room#_disposeIfEmpty, #allowReconnection)
- * Mirrors: @colyseus/core@0.18.17 src/Room.ts (Room#_reserveSeat(sessionId, joinOptions, authData, seconds, allowReconnection), called by MatchMaker reserveSeatFor; false = "already full")
+ * Mirrors: @colyseus/core@0.18.17 src/Room.ts (Room#_reserveSeat(sessionId, joinOptions, authData, seconds, allowReconnection), called by MatchMaker reserveSeatFor; false = "already full"; `_reservedSeats` entries [joinOptions, authData, consumed, allowReconnection])
  *
  * The places where Tickwire reaches into Colyseus' private room fields
- * (pinned by test/wall/room.test.ts and the hostile suite's
+ * (pinned by test/wall/room.test.ts, test/wall/seats.test.ts and the hostile suite's
  * shutdown and reconnection tests).
  */
 
@@ -19,8 +19,14 @@ interface RoomInternals {
   _reserveSeat?: (sessionId: string, joinOptions?: unknown, authData?: unknown, ...rest: unknown[]) => Promise<boolean>;
 }
 
-/** What a seat guard sees: the new reservation's auth data, and that of every seat the room already holds. */
-export type SeatGuard = (authData: unknown, held: unknown[]) => boolean;
+/** A seat the room already holds: its session's auth data, and whether it waits for its dropped client to reconnect. */
+export interface HeldSeat {
+  auth: unknown;
+  awaitingReconnection: boolean;
+}
+
+/** What a seat guard sees: the new reservation's auth data, and every seat the room already holds. */
+export type SeatGuard = (authData: unknown, held: HeldSeat[]) => boolean;
 
 /**
  * Refuse a new seat reservation when `mayReserve` says no. The room already
@@ -40,10 +46,12 @@ export function guardSeatReservations(room: Room, mayReserve: SeatGuard): void {
   core._reserveSeat = function guardedReserveSeat(sessionId, joinOptions, authData, ...rest) {
     const allowReconnection = rest[1] === true;
     if (!allowReconnection) {
-      const held = [
-        ...Array.from(room.clients, (client) => client.auth as unknown),
+      const held: HeldSeat[] = [
+        ...Array.from(room.clients, (client) => ({ auth: client.auth as unknown, awaitingReconnection: false })),
         ...Object.values(core._reservedSeats ?? {}).map((seat) =>
-          Array.isArray(seat) ? (seat[1] as unknown) : undefined,
+          Array.isArray(seat)
+            ? { auth: seat[1] as unknown, awaitingReconnection: seat[3] === true }
+            : { auth: undefined, awaitingReconnection: false },
         ),
       ];
       if (!mayReserve(authData, held)) return Promise.resolve(false);
@@ -70,12 +78,14 @@ export function dropUnclaimedSeats(room: Room): void {
 
 /**
  * End a reconnection seat early (a moderator kicked a player who had
- * dropped): rejecting core's pending reconnection runs onLeave, as when the
- * grace period ends.
+ * dropped, or the same player joined again: a reload): rejecting core's
+ * pending reconnection runs onLeave, as when the grace period ends. The
+ * rejection's handlers run on the microtask queue, so the held player is
+ * gone before the next patch.
  */
-export function releaseHeldSeat(room: Room, sessionId: string): void {
+export function releaseHeldSeat(room: Room, sessionId: string, why = "released"): void {
   const core = room as unknown as RoomInternals;
   for (const [heldSession, reconnection] of Object.values(core._reconnections ?? {})) {
-    if (heldSession === sessionId) reconnection.reject(new Error("kicked"));
+    if (heldSession === sessionId) reconnection.reject(new Error(why));
   }
 }

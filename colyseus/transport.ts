@@ -13,7 +13,8 @@ import { guardSlowConsumer } from "./sendGuard.ts";
 import { wsErrorRefusal } from "./wsErrors.ts";
 
 /**
- * Mirrors: @colyseus/ws-transport@0.18.4 src/WebSocketTransport.ts (constructor options, `wss` 'connection', shutdown(), onConnection's `/<processId>/<roomId>` path, its latency-check socket when neither a room id nor a sessionId is given)
+ * Mirrors: @colyseus/core@0.18.17 src/Server.ts (listen: its 'error' listener is attached in the listening callback, which a failed bind never calls)
+ * Mirrors: @colyseus/ws-transport@0.18.4 src/WebSocketTransport.ts (listen passes the callback to server.listen; constructor options, `wss` 'connection', shutdown(), onConnection's `/<processId>/<roomId>` path, its latency-check socket when neither a room id nor a sessionId is given)
  * Mirrors: @colyseus/core@0.18.17 src/MatchMaker.ts (getLocalRoomById reads a plain object, so `constructor` finds a function), src/Transport.ts (connectClientToRoom calls room.hasReservedSeat on what it found)
  * Mirrors: ws@8.23.0 lib/websocket-server.js (verifyClient and its async two-argument form, maxPayload, maxFragments, maxBufferedChunks; 'error' before a protocol-violation close)
  */
@@ -125,6 +126,24 @@ export class GuardedTransport extends WebSocketTransport {
         edge.protocolViolation(wsErrorRefusal(error));
         denyReconnection(ws);
       });
+    });
+  }
+
+  /**
+   * Core's Server#listen attaches its 'error' listener only in the listening
+   * callback, which a failed bind never calls: a port in use left `listen()`
+   * pending forever (the process up, serving nothing) with the error logged.
+   * Here a bind error reaches the callback, so core rejects and the entry
+   * point can say which port and exit (server/index.ts listenOrExit).
+   */
+  override listen(port: number, hostname?: string, backlog?: number, listeningListener?: (err?: Error) => void): this {
+    const server = this.server;
+    if (server === undefined) return super.listen(port, hostname, backlog, listeningListener);
+    const failed = (error: Error): void => listeningListener?.(error);
+    server.once("error", failed);
+    return super.listen(port, hostname, backlog, (error?: Error) => {
+      server.off("error", failed);
+      listeningListener?.(error);
     });
   }
 

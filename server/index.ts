@@ -59,7 +59,26 @@ function appOrExit() {
 const app = appOrExit();
 installGracefulShutdown({ app, logger, timeoutSeconds: config.shutdownTimeoutSeconds });
 if (config.tls !== undefined) installReloadOnHangup({ reload: () => app.reloadTls(), logger });
-const port = await app.listen();
+/**
+ * A port that cannot be bound (in use, privileged, no such address): one line
+ * naming it, exit 1, as for the other start-up faults. Node would print the
+ * rejection's stack instead. With HTTP_REDIRECT_PORT the game port may already
+ * be listening; exiting closes it.
+ */
+async function listenOrExit(): Promise<number> {
+  try {
+    return await app.listen();
+  } catch (error) {
+    const { code, port, address } = error as { code?: unknown; port?: unknown; address?: unknown };
+    if (typeof code === "string" && ["EADDRINUSE", "EACCES", "EADDRNOTAVAIL"].includes(code)) {
+      logger.fatal({ code, port, address }, `cannot listen on ${String(address)}:${String(port)} (${code})`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+const port = await listenOrExit();
 // The bound port, not the configured one: with PORT=0 this line is how a supervisor (or a test) finds it.
 logger.info(
   config.cluster === undefined

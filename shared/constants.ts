@@ -29,6 +29,8 @@ export const POSITION_MAX = 65535 / POSITION_SCALE;
 
 /** Longest display name, in characters (code points) after sanitising. */
 export const NAME_MAX_LENGTH = 16;
+/** A room's display name, in code points (room titles: shared/names.ts sanitizeRoomTitle). */
+export const ROOM_TITLE_MAX_LENGTH = 24;
 /** Longest chat line, in characters (code points) after trimming. */
 export const CHAT_MAX_LENGTH = 280;
 /**

@@ -1,4 +1,4 @@
-import { NAME_MAX_LENGTH } from "./constants.ts";
+import { NAME_MAX_LENGTH, ROOM_TITLE_MAX_LENGTH } from "./constants.ts";
 import { cleanText, truncateCodePoints } from "./text.ts";
 
 /**
@@ -10,8 +10,21 @@ import { cleanText, truncateCodePoints } from "./text.ts";
  * nothing printable is left (the caller then generates one).
  */
 export function sanitizeName(raw: unknown): string {
+  return displayText(raw, NAME_MAX_LENGTH);
+}
+
+/**
+ * A room's display name (given at create time): the display-name rule
+ * above, with its own length. "" means the room has none (the client shows
+ * its id).
+ */
+export function sanitizeRoomTitle(raw: unknown): string {
+  return displayText(raw, ROOM_TITLE_MAX_LENGTH);
+}
+
+function displayText(raw: unknown, maxLength: number): string {
   if (typeof raw !== "string") return "";
-  return truncateCodePoints(cleanText(raw.replace(/["\uFF02]/g, "")), NAME_MAX_LENGTH).trimEnd();
+  return truncateCodePoints(cleanText(raw.replace(/["\uFF02]/g, "")), maxLength).trimEnd();
 }
 
 /** Names compare case-insensitively and regardless of Unicode composition ("ZOË" is "zoë"). */

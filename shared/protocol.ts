@@ -2,6 +2,7 @@ import type { ChatLine, ChatRejected, ChatSinceReply } from "./chat.ts";
 
 /** Room type names as registered on the server. */
 export const RoomName = { Arena: "arena", World: "world" } as const;
+export type RoomName = (typeof RoomName)[keyof typeof RoomName];
 
 /** Message types a client may send (besides inputs, which ride `room.input()`). */
 export const ClientMessage = {
@@ -111,11 +112,22 @@ export interface ArenaJoinOptions {
    * that send it still type-check.
    */
   name?: string;
+  /**
+   * A display name for the room, read only when this join creates it
+   * (`create`, or a `joinOrCreate` that finds no room): sanitised by the
+   * server (`sanitizeRoomTitle`) and fixed for the room's life. Joining an
+   * existing room ignores it.
+   */
+  title?: string;
 }
 
 /** One open room as `GET /rooms` lists it. */
 export interface RoomListing {
   roomId: string;
+  /** The display name its creator gave (sanitised by the server), or "" for none. */
+  title: string;
+  /** The room type: an arena, or the open world. */
+  kind: RoomName;
   clients: number;
   maxClients: number;
   /** Full or locked: joining it would fail. */

@@ -31,8 +31,21 @@ export const Player = schema(
 );
 export type Player = SchemaType<typeof Player>;
 
+/**
+ * What every room's state says about the room itself, sent once with the
+ * first full state (neither changes afterwards): the display name its
+ * creator gave (server-sanitised, `sanitizeRoomTitle`; "" for none) and how
+ * long a dropped player's place is held (RECONNECT_GRACE_S), which the
+ * client counts down while it reconnects.
+ */
+const roomFields = () => ({
+  title: t.string(),
+  reconnectGraceSeconds: t.uint16(),
+});
+
 export const ArenaState = schema(
   {
+    ...roomFields(),
     /** Keyed by sessionId. */
     players: t.map(Player),
   },
@@ -48,8 +61,15 @@ export type ArenaState = SchemaType<typeof ArenaState>;
  */
 export const WorldState = schema(
   {
+    ...roomFields(),
     width: t.uint16(),
     height: t.uint16(),
+    /**
+     * VIEW_RADIUS: another player enters this client's view within this
+     * distance. Sent once, like the size, so the client's minimap can draw
+     * the circle the server uses.
+     */
+    viewRadius: t.uint16(),
     /** Keyed by sessionId; per client, only the players within its view radius. */
     players: t.map(Player).view(),
   },

@@ -81,6 +81,14 @@ export class IdentityStore {
     this.write(KEYS.name, value);
   }
 
+  /**
+   * Whether this browser has played before: a name typed, an operator token or
+   * a guest identity kept. A share link asks a new player for a name first.
+   */
+  get known(): boolean {
+    return this.name !== "" || this.read(KEYS.operator) !== undefined || this.read(KEYS.guest) !== undefined;
+  }
+
   get operatorToken(): TokenInfo | undefined {
     const token = this.read(KEYS.operator);
     return token === undefined ? undefined : readToken(token);

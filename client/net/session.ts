@@ -5,6 +5,7 @@ import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
 import {
   ClientMessage,
   MoveInput,
+  RoomName,
   ServerMessage,
   TickwireCloseCode,
   applyInput,
@@ -17,6 +18,7 @@ import {
 } from "../../shared/index.ts";
 import type { RoomStatus } from "./api.ts";
 import { NetMetrics } from "./metrics.ts";
+import { roomMap, type RoomMap } from "./roomMap.ts";
 
 export type ArenaSdkRoom = Room<ArenaRoom, ArenaState>;
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "disconnected";
@@ -114,11 +116,16 @@ export class GameSession {
 
     room.reconnection.minUptime = RECONNECT_MIN_UPTIME_MS;
 
+    // In the open world a player is added to and removed from the state as they enter and leave this client's
+    // view: that is not joining or leaving the room, so no "joined"/"left" line (dropped and returned still are).
+    const presenceByState = room.name !== RoomName.World;
     const callbacks = Callbacks.get(room);
     this.disposers.push(
       callbacks.onAdd("players", (player, sessionId) => {
         if (sessionId === room.sessionId) this.controlLocalPlayer(player);
-        else if (this.initialised) handlers.presence("joined", player.name);
+        // The same player on a new session takes over their held seat (a reload): they are back, not new.
+        else if (this.initialised && presenceByState)
+          handlers.presence(this.hasOther(player.id, sessionId, true) ? "returned" : "joined", player.name);
         if (sessionId !== room.sessionId) {
           this.disposers.push(
             callbacks.listen(player, "connected", (now, before) => {
@@ -129,7 +136,8 @@ export class GameSession {
         }
       }),
       callbacks.onRemove("players", (player, sessionId) => {
-        if (sessionId !== room.sessionId) handlers.presence("left", player.name);
+        if (sessionId !== room.sessionId && presenceByState && !this.hasOther(player.id, sessionId))
+          handlers.presence("left", player.name);
       }),
     );
 
@@ -193,6 +201,21 @@ export class GameSession {
     return this.room.roomId;
   }
 
+  /** The room's display name ("" for none), from its state. */
+  get title(): string {
+    return this.initialised ? this.room.state.title : "";
+  }
+
+  /** How long the server holds this player's place after a drop (its RECONNECT_GRACE_S), from the room's state. */
+  get reconnectGraceSeconds(): number {
+    return this.initialised ? this.room.state.reconnectGraceSeconds : 0;
+  }
+
+  /** The arena, or the open world with its size and view radius (from the state: valid once connected). */
+  get map(): RoomMap {
+    return roomMap(this.room.name, this.room.state);
+  }
+
   /**
    * One animation frame: the Predict says how many fixed input steps are due;
    * each is staged with the current direction and sent (the reconciler predicts
@@ -237,6 +260,17 @@ export class GameSession {
     await this.room.leave(true);
   }
 
+  /**
+   * Whether another session than `sessionId` of player `playerId` is in the
+   * room (a second tab, or a held seat being taken over); with `held`, only
+   * one whose connection is lost.
+   */
+  private hasOther(playerId: string, sessionId: string, held = false): boolean {
+    for (const [id, player] of this.room.state.players)
+      if (id !== sessionId && player.id === playerId && (!held || !player.connected)) return true;
+    return false;
+  }
+
   private sawChat(lines: readonly ChatLine[]): void {
     for (const line of lines) this.lastChatId = Math.max(this.lastChatId, line.id);
   }
@@ -251,8 +285,8 @@ export class GameSession {
   private controlLocalPlayer(player: Player): void {
     this.reconciler = this.predict.reconciler(player, {
       input: this.input,
-      // The same pure step the server runs, at the server-advertised fixed dt.
-      step: (ctx, state, command) => applyInput(state, command, ctx.dt),
+      // The same pure step the server runs, at the server-advertised fixed dt, in the room's own bounds.
+      step: (ctx, state, command) => applyInput(state, command, ctx.dt, this.map.bounds),
       fields: ["x", "y"],
       smoothMs: 65,
     });

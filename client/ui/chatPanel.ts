@@ -8,11 +8,18 @@ import { byId, el } from "./dom.ts";
  * network goes through textContent (see ui/dom.ts), never innerHTML.
  */
 export class ChatPanel {
+  private readonly root = byId("chat");
   private readonly log = byId<HTMLOListElement>("chat-log");
   private readonly form = byId<HTMLFormElement>("chat-form");
   readonly input = byId<HTMLInputElement>("chat-input");
   private readonly notice = byId("chat-notice");
   private book = new ChatBook();
+  /**
+   * The newest line sent, until the server refuses it or another is sent. A
+   * refusal ("chat:rejected") names no line, but it answers the sender's lines
+   * in order and players send seconds apart, so it is the newest one's.
+   */
+  private lastSent: string | undefined;
   private readonly abort = new AbortController();
 
   constructor(
@@ -54,6 +61,8 @@ export class ChatPanel {
     this.log.replaceChildren();
     this.notice.hidden = true;
     this.input.value = "";
+    this.lastSent = undefined;
+    this.setSeeThrough(false);
   }
 
   dispose(): void {
@@ -76,9 +85,32 @@ export class ChatPanel {
     this.render();
   }
 
+  /**
+   * Say why, and give the refused text back (it was cleared on send) so the
+   * player can wait out a rate limit or fix the line instead of retyping it;
+   * unless they have started typing something else.
+   */
   showRejection(rejection: ChatRejected): void {
     this.notice.textContent = rejectionText(rejection);
     this.notice.hidden = false;
+    if (this.lastSent !== undefined && this.input.value === "") this.input.value = this.lastSent;
+    this.lastSent = undefined;
+  }
+
+  /** Whether the player is using the panel (typing, or pointing at it): then it never fades. */
+  get inUse(): boolean {
+    return this.root.matches(":focus-within, :hover");
+  }
+
+  /** The panel's box in CSS pixels, to see whether a player is drawn under it. */
+  bounds(): DOMRect {
+    return this.root.getBoundingClientRect();
+  }
+
+  /** Fade the panel so a player under it shows through (see GameView). */
+  setSeeThrough(on: boolean): void {
+    if (on) this.root.dataset.seeThrough = "";
+    else delete this.root.dataset.seeThrough;
   }
 
   private submit(): void {
@@ -92,9 +124,12 @@ export class ChatPanel {
       this.book.addLocal("help", HELP_TEXT, Date.now());
       this.render();
     } else {
+      this.lastSent = text;
       this.send(text);
     }
     this.input.value = "";
+    // Back to the game: the next WASD moves the player instead of typing "dada" into chat.
+    this.input.blur();
   }
 
   private render(): void {

@@ -2,21 +2,42 @@ import { TouchJoystick } from "../input/joystick.ts";
 import { KeyboardInput } from "../input/keyboard.ts";
 import { isTypingTarget } from "../input/keys.ts";
 import type { GameSession, RenderPlayer } from "../net/session.ts";
-import { ArenaRenderer } from "../render/renderer.ts";
+import { RoomName } from "../../shared/index.ts";
+import type { DebugView } from "../debug.ts";
+import { FadeTracker } from "../render/fade.ts";
+import { Minimap } from "../render/minimap.ts";
+import { ArenaRenderer, type DrawnPlayer } from "../render/renderer.ts";
 import { ChatPanel } from "./chatPanel.ts";
+import { ControlsHint } from "./controlsHint.ts";
 import { byId } from "./dom.ts";
 import { Hud } from "./hud.ts";
+import { PlayerList, playerRows } from "./playerList.ts";
+import { ReconnectOverlay } from "./reconnectOverlay.ts";
+
+/** How long the share button says "link copied" before it reads "share" again. */
+const COPIED_MS = 2000;
+/** The player list redraws at the HUD's pace. */
+const LIST_REDRAW_MS = 250;
 
 /** The in-game screen: canvas, HUD, chat and input, driven by one animation-frame loop. */
 export class GameView {
   private readonly root = byId("game");
   private readonly renderer = new ArenaRenderer(byId<HTMLCanvasElement>("arena"));
   private readonly hud = new Hud();
+  private readonly reconnecting = new ReconnectOverlay();
   private readonly keyboard = new KeyboardInput();
   private readonly joystick = new TouchJoystick(byId("joystick"), byId("joystick").querySelector("div") as HTMLElement);
+  private readonly playerList = new PlayerList();
+  private readonly hint = new ControlsHint(window.localStorage, window.matchMedia("(pointer: coarse)").matches);
   readonly chat: ChatPanel;
   private frameHandle = 0;
+  private lastListDraw = 0;
+  private shareReset: ReturnType<typeof setTimeout> | undefined;
   private lastPlayers: RenderPlayer[] = [];
+  /** The open world only: players fade as they enter and leave the view, and a minimap shows the map. */
+  private readonly fades = new FadeTracker();
+  private readonly minimap = new Minimap(byId<HTMLCanvasElement>("minimap"));
+  private lastDrawn: DebugView | undefined;
   frames = 0;
   private readonly abort = new AbortController();
 
@@ -45,9 +66,20 @@ export class GameView {
     return this.lastPlayers;
   }
 
+  /** What the last frame drew: the camera, the players on the canvas, the minimap (for the debug hook). */
+  get drawn(): DebugView | undefined {
+    return this.lastDrawn;
+  }
+
+  /** Where each player's disc and name were drawn last frame, in CSS pixels. */
+  get drawnPlayers(): DrawnPlayer[] {
+    return this.lastDrawn?.drawn ?? [];
+  }
+
   show(): void {
     this.root.hidden = false;
     this.chat.reset();
+    this.reconnecting.hide();
     const loop = (now: number) => {
       this.frame(now);
       this.frameHandle = requestAnimationFrame(loop);
@@ -61,16 +93,51 @@ export class GameView {
     this.keyboard.dispose();
     this.joystick.dispose();
     this.chat.dispose();
+    this.playerList.dispose();
+    this.hint.dispose();
+    clearTimeout(this.shareReset);
+    byId("hud-share").textContent = "share";
+    this.reconnecting.hide();
     this.root.hidden = true;
+    this.root.classList.remove("world");
+    this.minimap.visible = false;
   }
 
   private frame(now: number): void {
     const touch = this.joystick.direction();
     const direction = touch.dx !== 0 || touch.dy !== 0 ? touch : this.keyboard.direction();
     this.lastPlayers = this.session.frame(now, direction);
-    this.renderer.draw(this.lastPlayers);
-    this.hud.update(now, this.session.connection, this.session.metrics.snapshot(now), this.lastPlayers.length);
+    this.draw(now);
+    const net = this.session.metrics.snapshot(now);
+    this.hud.update(now, this.session.connection, net, this.lastPlayers.length);
+    this.hud.setRoomTitle(this.session.title);
+    this.reconnecting.update(now, this.session.connection === "reconnecting", this.session.reconnectGraceSeconds);
+    // Moving, or opening the player list (both sit at the top), means the player has found their way.
+    this.hint.found(direction.dx !== 0 || direction.dy !== 0 || this.playerList.open);
+    // The panel is drawn over the canvas: a player under it would be invisible, so it fades while one is.
+    const chatBox = this.chat.bounds();
+    this.chat.setSeeThrough(!this.chat.inUse && this.drawnPlayers.some((p) => covers(chatBox, p)));
+    if (this.playerList.open && now - this.lastListDraw >= LIST_REDRAW_MS) {
+      this.lastListDraw = now;
+      this.playerList.render(playerRows(this.lastPlayers, { connection: this.session.connection, rttMs: net.rttMs }));
+    }
     this.frames++;
+  }
+
+  private draw(now: number): void {
+    const { kind, bounds, viewRadius } = this.session.map;
+    const world = kind === RoomName.World && viewRadius !== undefined;
+    this.root.classList.toggle("world", world);
+    this.minimap.visible = world;
+    if (!world) {
+      this.lastDrawn = { ...this.renderer.draw(this.lastPlayers), kind, minimap: undefined };
+      return;
+    }
+    const self = this.lastPlayers.find((p) => p.self);
+    const focus = self === undefined ? undefined : { x: self.x, y: self.y };
+    const frame = this.renderer.draw(this.fades.update(now, this.lastPlayers), { kind, bounds, viewRadius, focus });
+    const minimap = this.minimap.draw(this.lastPlayers, bounds, viewRadius, frame.camera, frame);
+    this.lastDrawn = { ...frame, kind, minimap };
   }
 
   private async share(): Promise<void> {
@@ -79,8 +146,20 @@ export class GameView {
     try {
       await navigator.clipboard.writeText(link);
       button.textContent = "link copied";
+      clearTimeout(this.shareReset);
+      this.shareReset = setTimeout(() => (button.textContent = "share"), COPIED_MS);
     } catch {
       window.prompt("Share this link:", link);
     }
   }
+}
+
+/** Whether a drawn disc overlaps a box (both in CSS pixels). */
+function covers(box: DOMRect, player: DrawnPlayer): boolean {
+  return (
+    player.x + player.radius > box.left &&
+    player.x - player.radius < box.right &&
+    player.y + player.radius > box.top &&
+    player.y - player.radius < box.bottom
+  );
 }

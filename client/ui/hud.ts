@@ -14,6 +14,7 @@ export function hudText(connection: ConnectionState, snapshot: NetSnapshot, play
 }
 
 export class Hud {
+  private readonly room = byId("hud-room");
   private readonly connection = byId("hud-connection");
   private readonly rtt = byId("hud-rtt");
   private readonly players = byId("hud-players");
@@ -28,6 +29,13 @@ export class Hud {
   toggleGraph(): void {
     this.graph.hidden = !this.graph.hidden;
     this.graphText.hidden = this.graph.hidden;
+  }
+
+  /** The room's display name, if its creator gave one (server-sanitised; "" hides the pill). */
+  setRoomTitle(title: string): void {
+    if (this.room.textContent === title) return;
+    this.room.textContent = title;
+    this.room.hidden = title === "";
   }
 
   setConnection(state: ConnectionState): void {

@@ -219,7 +219,7 @@ export function createEdge(options: EdgeOptions): Edge {
         return andThen(limits.connections(ip), (release: ConnectionSlot): UpgradeVerdict => {
           if (release === undefined) return refuse(429, "too many connections", "too_many_connections");
           // The seat is being claimed now (or the room refuses it: either way it is no longer pending).
-          if (target.kind === "seat") pendingSeats.claimed(target.sessionId);
+          if (target.kind === "seat") pendingSeats.claimed(target);
           return { accept: true, release };
         });
       });

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { limitKey, type ClientIpResolver } from "./clientIp.ts";
 import { andThen, type MaybePromise } from "./maybePromise.ts";
 import type { OriginPolicy } from "./originPolicy.ts";
-import type { PendingSeats } from "./pendingSeats.ts";
+import type { PendingSeats, Seat } from "./pendingSeats.ts";
 import type { BudgetVerdict, RequestBudget } from "./requestBudget.ts";
 import { isUnder, routedPath } from "./requestPath.ts";
 
@@ -155,22 +155,23 @@ export function createHttpAdmission(options: HttpAdmissionOptions): HttpAdmissio
       return {
         clientKey: ip,
         answered(status, body) {
-          const sessionId = status === 200 ? reservedSessionId(body) : undefined;
-          if (sessionId === undefined) pending.claim.failed();
-          else pending.claim.reserved(sessionId, now());
+          const seat = status === 200 ? reservedSeat(body) : undefined;
+          if (seat === undefined) pending.claim.failed();
+          else pending.claim.reserved(seat, now());
         },
       } satisfies MatchmakeAdmitted;
     });
   };
 }
 
-/** The `sessionId` of a seat reservation answer (core MatchMaker buildSeatReservation), if it is one. */
-export function reservedSessionId(body: string): string | undefined {
+/** The seat of a seat reservation answer (core MatchMaker buildSeatReservation), if it is one. */
+export function reservedSeat(body: string): Seat | undefined {
   try {
     const parsed: unknown = JSON.parse(body);
     if (typeof parsed !== "object" || parsed === null) return undefined;
-    const sessionId = (parsed as { sessionId?: unknown }).sessionId;
-    return typeof sessionId === "string" && sessionId !== "" ? sessionId : undefined;
+    const { sessionId, roomId, processId } = parsed as Record<string, unknown>;
+    const named = (value: unknown): value is string => typeof value === "string" && value !== "";
+    return named(sessionId) && named(roomId) && named(processId) ? { sessionId, roomId, processId } : undefined;
   } catch {
     return undefined;
   }

@@ -13,6 +13,10 @@
  * requests cannot all pass the check), kept when it answers a seat, given back
  * at once when it does not, and given back when the seat's WebSocket upgrade
  * is accepted or the reservation's lifetime is over, whichever comes first.
+ * The upgrade must name the very seat answered (process, room and session):
+ * an upgrade with the session id alone and another room would be refused by
+ * Colyseus after giving the place back, while the real reservation kept
+ * holding its room's seat.
  * Pure bookkeeping: the clock is passed in; applied by
  * colyseus/httpServerGate.ts (the requests) and server/net/edge.ts (upgrades).
  */
@@ -24,10 +28,17 @@ export interface PendingSeatsOptions {
   holdMs: number;
 }
 
+/** A reserved seat as matchmaking answers it and its WebSocket names it (`/<processId>/<roomId>?sessionId=`). */
+export interface Seat {
+  processId: string;
+  roomId: string;
+  sessionId: string;
+}
+
 /** One admitted matchmaking request's place in its address' count. */
 export interface PendingSeatClaim {
   /** Matchmaking answered a seat at `now`: it stays pending until claimed or expired. */
-  reserved(sessionId: string, now: number): void;
+  reserved(seat: Seat, now: number): void;
   /** Matchmaking answered no seat (an error, a refusal): the place is given back. */
   failed(): void;
 }
@@ -36,7 +47,7 @@ export type PendingSeatVerdict = { ok: true; claim: PendingSeatClaim } | { ok: f
 
 interface Entry {
   /** Unset while the request is still being answered. */
-  sessionId: string | undefined;
+  seat: Seat | undefined;
   /** Until the request answers: its whole lifetime is not yet known, so held as if it just began. */
   expiresAt: number;
 }
@@ -57,20 +68,24 @@ export class PendingSeats {
     }
     // A request still being answered counts from now for one whole reservation lifetime
     // (the matchmaker answers within a few seconds, or its IPC times out).
-    const entry: Entry = { sessionId: undefined, expiresAt: now + this.options.holdMs };
+    const entry: Entry = { seat: undefined, expiresAt: now + this.options.holdMs };
     entries.push(entry);
     this.byIp.set(ip, entries);
     let settled = false;
     return {
       ok: true,
       claim: {
-        reserved: (sessionId, now) => {
+        reserved: (seat, now) => {
           if (settled) return;
           settled = true;
-          entry.sessionId = sessionId;
+          entry.seat = seat;
           // The room's own timer started just before the answer.
           entry.expiresAt = now + this.options.holdMs;
-          this.bySession.set(sessionId, ip);
+          // An answer slower than holdMs finds its entry expired: it is a live
+          // reservation all the same, so it counts again from now.
+          const entries = this.byIp.get(ip) ?? [];
+          if (!entries.includes(entry)) this.byIp.set(ip, [...entries, entry]);
+          this.bySession.set(seat.sessionId, ip);
         },
         failed: () => {
           if (settled) return;
@@ -81,11 +96,13 @@ export class PendingSeats {
     };
   }
 
-  /** A WebSocket upgrade for `sessionId` was accepted: its reservation is no longer pending. */
-  claimed(sessionId: string): void {
-    const ip = this.bySession.get(sessionId);
+  /** A WebSocket upgrade naming `seat` was accepted: that reservation is no longer pending. */
+  claimed(seat: Seat): void {
+    const ip = this.bySession.get(seat.sessionId);
     if (ip === undefined) return;
-    const entry = this.byIp.get(ip)?.find((candidate) => candidate.sessionId === sessionId);
+    const entry = this.byIp
+      .get(ip)
+      ?.find((candidate) => candidate.seat !== undefined && sameSeat(candidate.seat, seat));
     if (entry !== undefined) this.remove(ip, entry);
   }
 
@@ -110,16 +127,20 @@ export class PendingSeats {
     if (entries === undefined) return [];
     const live = entries.filter((entry) => entry.expiresAt > now);
     for (const entry of entries)
-      if (entry.expiresAt <= now && entry.sessionId !== undefined) this.bySession.delete(entry.sessionId);
+      if (entry.expiresAt <= now && entry.seat !== undefined) this.bySession.delete(entry.seat.sessionId);
     if (live.length === 0) this.byIp.delete(ip);
     else this.byIp.set(ip, live);
     return live;
   }
 
   private remove(ip: string, entry: Entry): void {
-    if (entry.sessionId !== undefined) this.bySession.delete(entry.sessionId);
+    if (entry.seat !== undefined) this.bySession.delete(entry.seat.sessionId);
     const rest = (this.byIp.get(ip) ?? []).filter((candidate) => candidate !== entry);
     if (rest.length === 0) this.byIp.delete(ip);
     else this.byIp.set(ip, rest);
   }
+}
+
+function sameSeat(a: Seat, b: Seat): boolean {
+  return a.sessionId === b.sessionId && a.roomId === b.roomId && a.processId === b.processId;
 }

@@ -11,8 +11,10 @@ import {
   TICK_HZ,
   TickwireCloseCode,
   applyInput,
+  sanitizeRoomTitle,
   type ArenaJoinOptions,
   type ArenaState,
+  type Player,
   type WorldState,
 } from "../../shared/index.ts";
 import { AuthError, type TokenService } from "../auth/TokenService.ts";
@@ -21,7 +23,7 @@ import { ChatModerator } from "../chat/ChatModerator.ts";
 import { ReplayRequests } from "../chat/ReplayRequests.ts";
 import { RoomMeters } from "../metrics/roomMeters.ts";
 import { validated } from "../net/validated.ts";
-import { mayReconnect, mayReserveSeat, seatAuth, type SeatAuth } from "./seats.ts";
+import { heldSeatsOf, mayReconnect, mayReserveSeat, seatAuth, type SeatAuth } from "./seats.ts";
 import type { PlayClient } from "./PlayClient.ts";
 import type { PlayRoomContext } from "./context.ts";
 import { Spawner } from "./spawn.ts";
@@ -121,8 +123,19 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
   /** Payloads that failed validation, since the room was created (for logs and tests). */
   invalidPayloads = 0;
 
-  override onCreate(): void {
+  /**
+   * `options` are the creating client's join options: only the room's
+   * display name is read from them, sanitised like a player's name
+   * (sanitizeRoomTitle) and fixed from here on. It goes into the state (the
+   * HUD) and the listing's metadata (GET /rooms, through Redis in a cluster).
+   */
+  override onCreate(options?: ArenaJoinOptions): void {
     const { settings } = this.context;
+    const title = sanitizeRoomTitle(options?.title);
+    this.state.title = title;
+    if (title !== "") this.setMetadata({ title }).catch((error: unknown) => this.reportFault(error, "setMetadata"));
+    // The client counts this down while it reconnects (client/ui/reconnectOverlay.ts).
+    this.state.reconnectGraceSeconds = settings.reconnectGraceSeconds;
     this.maxClients = settings.maxClients;
     // Core's default is 15 s; an honest SDK claims its seat within a second (SECURITY.md).
     this.seatReservationTimeout = settings.seatReservationSeconds;
@@ -161,10 +174,29 @@ export abstract class PlayRoom<S extends PlayState> extends Room<{ state: S; cli
     const identity = client.auth;
     if (identity === undefined) throw new ServerError(ErrorCode.AUTH_FAILED, "token_missing");
     const player = this.spawner.spawn(identity, this.state.players.values());
+    this.takeOverHeldSeats(identity.playerId, player);
     this.state.players.set(client.sessionId, player);
     this.visibility.join(client, player);
     this.meters?.clientAttached(client);
     client.send(ServerMessage.ChatHistory, this.chat.historyFor(identity.playerId));
+  }
+
+  /**
+   * The same player back on a new session (a reload: the old page's
+   * reconnection token died with it) takes the place of their seat held for
+   * reconnection: where the held player stood, in its colour, and the held
+   * seat is released now rather than after RECONNECT_GRACE_S.
+   */
+  private takeOverHeldSeats(playerId: string, player: Player): void {
+    for (const sessionId of heldSeatsOf(playerId, this.state.players.entries(), this.dropped)) {
+      const held = this.state.players.get(sessionId);
+      if (held !== undefined) {
+        player.x = held.x;
+        player.y = held.y;
+        player.hue = held.hue;
+      }
+      releaseHeldSeat(this, sessionId, "taken over");
+    }
   }
 
   /**

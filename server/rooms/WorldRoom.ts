@@ -1,4 +1,4 @@
-import { WorldState } from "../../shared/index.ts";
+import { WorldState, type ArenaJoinOptions } from "../../shared/index.ts";
 import type { InterestOptions } from "../systems/InterestGrid.ts";
 import type { PlayRoomContext, PlaySettings, RoomServices } from "./context.ts";
 import { PlayRoom, verifyJoinToken } from "./PlayRoom.ts";
@@ -37,10 +37,11 @@ export class WorldRoom extends PlayRoom<WorldState> {
     () => this.state.players,
   );
 
-  override onCreate(): void {
-    super.onCreate();
+  override onCreate(options?: ArenaJoinOptions): void {
+    super.onCreate(options);
     this.state.width = this.context.bounds.width;
     this.state.height = this.context.bounds.height;
+    this.state.viewRadius = (this.constructor as typeof WorldRoom).context.interest.enterRadius;
   }
 }
 

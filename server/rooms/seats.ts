@@ -1,3 +1,4 @@
+import type { HeldSeat } from "../../colyseus/roomInternals.ts";
 import { CloseCode, type Client } from "@colyseus/core";
 import { reconnectionDenied } from "../../colyseus/closeSocket.ts";
 import { matchmakeClientKey } from "../../colyseus/matchmakeContext.ts";
@@ -48,16 +49,50 @@ function clientKeyOf(auth: unknown): string | undefined {
 
 /**
  * Whether a new seat may be reserved for `auth` in a room whose seats
- * (connected, reserved, held for reconnection) carry `held`: not when its
+ * (connected, reserved, held for reconnection) are `held`: not when its
  * client address already holds `maxPerIp` of them (MAX_SEATS_PER_IP_PER_ROOM),
  * so one address can never hold more than that share of a room, however it
  * cycles joins, drops and reservations. A seat whose address is unknown (no
  * HTTP matchmaking: in-process tests) is not limited.
+ *
+ * A seat held for the same player's reconnection does not count: the new
+ * session takes it over as it joins (heldSeatsOf, PlayRoom#onJoin), so a
+ * reload is never refused for the ghost of the page it replaces, and cycling
+ * joins with one identity still holds at most one such seat at a time.
  */
-export function mayReserveSeat(auth: unknown, held: Iterable<unknown>, maxPerIp: number): boolean {
+export function mayReserveSeat(auth: unknown, held: Iterable<HeldSeat>, maxPerIp: number): boolean {
   const key = clientKeyOf(auth);
   if (key === undefined) return true;
+  const playerId = playerIdOf(auth);
   let count = 0;
-  for (const seat of held) if (clientKeyOf(seat) === key && ++count >= maxPerIp) return false;
+  for (const seat of held) {
+    if (clientKeyOf(seat.auth) !== key) continue;
+    if (seat.awaitingReconnection && playerId !== undefined && playerIdOf(seat.auth) === playerId) continue;
+    if (++count >= maxPerIp) return false;
+  }
   return true;
+}
+
+function playerIdOf(auth: unknown): string | undefined {
+  if (typeof auth !== "object" || auth === null) return undefined;
+  const id = (auth as { playerId?: unknown }).playerId;
+  return typeof id === "string" ? id : undefined;
+}
+
+/**
+ * The sessions a new join by `playerId` takes over: that player's seats held
+ * for reconnection in this room (`dropped`). Reloading the page opens a new
+ * session (the SDK's reconnection token lives in the old page), so without
+ * this the old one stays as a greyed ghost for RECONNECT_GRACE_S beside the
+ * new one. A second tab that is still connected is not a held seat: it is
+ * left alone.
+ */
+export function heldSeatsOf(
+  playerId: string,
+  players: Iterable<[string, { id: string }]>,
+  dropped: ReadonlySet<string>,
+): string[] {
+  const held: string[] = [];
+  for (const [sessionId, player] of players) if (player.id === playerId && dropped.has(sessionId)) held.push(sessionId);
+  return held;
 }

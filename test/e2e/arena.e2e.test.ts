@@ -138,6 +138,9 @@ describeBrowser("two players in a real browser", () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
     const phone = await context.newPage();
     await phone.goto(`${ts.httpUrl}/?room=${roomId}`);
+    // A new player on a share link is asked for a name first.
+    await phone.fill("#name-input", "Phoebe");
+    await phone.click("#quick-play");
     await phone.waitForFunction(() => window.__tickwire?.snapshot().connection === "connected");
     const joystick = phone.locator("#joystick");
     expect(await joystick.isVisible()).toBe(true);

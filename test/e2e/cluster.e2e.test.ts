@@ -303,4 +303,37 @@ function openedSockets(player: PlayerPage): Promise<OpenedSocket[]> {
 
     for (const p of pages) expect(p.errors, `${p.name}'s page errors`).toEqual([]);
   }, 60_000);
+
+  it("a deploy (SIGTERM) of the process hosting Alice and Bob: both are taken back in on the other process, no click", async () => {
+    // The killed process comes back (a fresh processId), then the survivor is drained as a deploy would.
+    await cluster.startProcess(hostIndex);
+    const drainedAt = performance.now();
+    const drained = cluster.stopProcess(survivorIndex, "SIGTERM");
+    const back = await Promise.all(
+      [alice, bob].map(async (p) => {
+        // The start screen says what is going on while the page gets back in…
+        await p.page.locator("#start-message", { hasText: /restarting/i }).waitFor({ timeout: 10_000 });
+        // …and the page is back in a room without anyone pressing anything.
+        await p.page.waitForFunction(
+          () => {
+            const s = window.__tickwire?.snapshot();
+            return s?.screen === "game" && s.connection === "connected";
+          },
+          null,
+          { timeout: 20_000 },
+        );
+        return performance.now() - drainedAt;
+      }),
+    );
+    expect((await drained)?.code).toBe(0);
+    console.log(`SIGTERM drain: back in a room after ${back.map((ms) => ms.toFixed(0)).join(" ms, ")} ms (Alice, Bob)`);
+    for (const p of [alice, bob]) {
+      const { roomId } = await snapshot(p.page);
+      expect(await hostOf(roomId ?? "")).toBe(hostIndex);
+      expect(await p.page.locator("#start").isVisible()).toBe(false);
+      expect(await p.page.locator("#hud-connection").textContent()).toBe("connected");
+    }
+    // Both quick-played at the same moment: they may or may not share a room, so no chat between them is asserted.
+    for (const p of pages) expect(p.errors, `${p.name}'s page errors`).toEqual([]);
+  }, 60_000);
 });

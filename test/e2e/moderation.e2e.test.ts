@@ -25,7 +25,7 @@ describeBrowser("whispers and system lines in a real browser", () => {
     const tokens = new TokenService({ secret: new TextEncoder().encode(SECRET), ttlSeconds: 600 });
     const { token } = await tokens.issue({ playerId: "p_mo", name: "Mo", role: "moderator" });
     mo = await joinAs(browser, ts.httpUrl, "ignored", roomId, async (page) => {
-      await page.locator("details.operator summary").click();
+      await page.click("#operator-toggle");
       await page.fill("#operator-token", token);
       await page.locator("#operator-token").dispatchEvent("change");
     });

@@ -12,7 +12,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export type TestServerOptions = ConfigOverrides & { deps?: AppDeps };
+export type TestServerOptions = ConfigOverrides & {
+  deps?: AppDeps;
+  /** Listen on this port instead of a free one: a server restarted where the page's origin points. */
+  listenPort?: number;
+};
 
 /**
  * Every test client connects from 127.0.0.1, so the per-IP limits would make
@@ -50,6 +54,7 @@ export async function startTestServer({
   net,
   arena,
   world,
+  listenPort = 0,
   ...overrides
 }: TestServerOptions = {}): Promise<TestServer> {
   const config = defaultConfig({
@@ -62,7 +67,7 @@ export async function startTestServer({
     world: { ...UNLIMITED_SEATS_PER_IP, ...world },
   });
   const app = createApp(config, deps);
-  const port = await app.listen(0, "127.0.0.1");
+  const port = await app.listen(listenPort, "127.0.0.1");
   // ColyseusTestServer builds its SDK URL from the server's protected `port`.
   app.server["port"] = port;
   const colyseus = new ColyseusTestServer<TickwireServer>(app.server);

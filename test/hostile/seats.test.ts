@@ -73,6 +73,28 @@ describe("seat reservations per IP", () => {
 
   hostileCase(
     get,
+    `one IP at its ${PENDING_CAP} pending seats opens a WebSocket naming each seat's session but another room`,
+    "no seat is claimed that way: the next reservation is still 429, and the room still holds them",
+    async (arena) => {
+      const ip = attackerIp();
+      const token = await mintToken();
+      const seatsBefore = await seatsHeld(arena);
+      const seats = [];
+      for (let i = 0; i < PENDING_CAP; i++) seats.push(await reserve(arena, ip, token));
+      expect(seats.map((s) => s.status)).toEqual(Array(PENDING_CAP).fill(200));
+      for (const { body: seat } of seats) {
+        const decoy = { ...seat, roomId: "nosuchroom" };
+        const socket = WireClient.open(WireClient.roomUrl(arena.ts, decoy), decoy, { headers: fromIp(ip) });
+        // Colyseus finds no such room and closes it; only then is the place asked about.
+        await socket.closed;
+      }
+      expect((await reserve(arena, ip, token)).status).toBe(429);
+      expect(await seatsHeld(arena)).toBe(seatsBefore + PENDING_CAP);
+    },
+  );
+
+  hostileCase(
+    get,
     "one IP joins 10 players into one room (each reserved and connected)",
     `${ROOM_CAP} are seated, the rest are refused; another IP still joins`,
     async (arena) => {
@@ -116,6 +138,30 @@ describe("seat reservations per IP", () => {
       }
       expect(joined).toBe(ROOM_CAP);
       expect(await seatsHeld(arena)).toBe(seatsBefore + ROOM_CAP);
+    },
+    20_000,
+  );
+
+  hostileCase(
+    get,
+    `one IP at ${ROOM_CAP} seats (one of them a player who then reloads: cut, and joins again with the same token)`,
+    "the reload is seated: the held seat it takes over does not count; a 9th player of the IP is still refused",
+    async (arena) => {
+      const ip = attackerIp();
+      const players: WireClient[] = [];
+      for (let i = 0; i < ROOM_CAP - 1; i++) {
+        players.push(await WireClient.join(arena.ts, arena.room.roomId, await mintToken(), fromIp(ip)));
+      }
+      const token = await mintToken();
+      const before = await WireClient.join(arena.ts, arena.room.roomId, token, fromIp(ip));
+      const sessionId = before.seat!.sessionId;
+      before.cut();
+      await until(() => arena.room.state.players.get(sessionId)?.connected === false);
+      const reloaded = await WireClient.join(arena.ts, arena.room.roomId, token, fromIp(ip));
+      // Taken over: the ghost is gone, the IP holds its 8 seats.
+      await until(() => !arena.room.state.players.has(sessionId));
+      expect((await reserve(arena, ip, await mintToken())).status).not.toBe(200);
+      await Promise.all([...players, reloaded].map((client) => client.leave()));
     },
     20_000,
   );

@@ -3,7 +3,7 @@ import { Client, ErrorCode, MatchMakeError } from "@colyseus/sdk";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { WorldRoom } from "../../server/rooms/WorldRoom.ts";
 import type { TickwireServer } from "../../server/app.ts";
-import { MAX_STEP_DISTANCE, MoveInput } from "../../shared/index.ts";
+import { MAX_STEP_DISTANCE, MoveInput, type RoomListing } from "../../shared/index.ts";
 import { joinArena, recordFrames, untilPatched, type ArenaPlayer, type ReceivedFrame } from "../helpers/clients.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -191,10 +191,30 @@ describe("world area of interest", () => {
     expect((refused as MatchMakeError).code).toBe(ErrorCode.AUTH_FAILED);
   });
 
-  it("tells the client the map size", async () => {
+  it("tells the client the map size and the view radius (the browser's minimap draws it)", async () => {
     const server = await ts.colyseus.createRoom<WorldRoom>("world", {});
     const alice = await joinArena(ts, server.roomId, { name: "Alice" });
-    const state = alice.room.state as unknown as { width: number; height: number };
-    expect({ width: state.width, height: state.height }).toEqual({ width: 2000, height: 2000 });
+    const state = alice.room.state as unknown as { width: number; height: number; viewRadius: number };
+    expect({ width: state.width, height: state.height, viewRadius: state.viewRadius }).toEqual({
+      width: 2000,
+      height: 2000,
+      viewRadius: VIEW_RADIUS,
+    });
+  });
+
+  it("GET /rooms lists world rooms beside arenas, each with its kind; GET /rooms/:id answers for a world room", async () => {
+    const world = await ts.colyseus.createRoom<WorldRoom>("world", {});
+    const arena = await ts.colyseus.createRoom("arena", {});
+    await joinArena(ts, world.roomId, { name: "Alice" });
+    const listing = (await (await fetch(`${ts.httpUrl}/rooms`)).json()) as RoomListing[];
+    expect(listing.map(({ roomId, kind, clients }) => ({ roomId, kind, clients }))).toEqual([
+      { roomId: world.roomId, kind: "world", clients: 1 },
+      { roomId: arena.roomId, kind: "arena", clients: 0 },
+    ]);
+    // A world player whose connection drops asks this; a 404 would end a session the SDK could reconnect.
+    const one = await fetch(`${ts.httpUrl}/rooms/${world.roomId}`);
+    expect(one.status).toBe(200);
+    expect(((await one.json()) as RoomListing).kind).toBe("world");
+    expect((await fetch(`${ts.httpUrl}/rooms/nosuchroom`)).status).toBe(404);
   });
 });

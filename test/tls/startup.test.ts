@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { createServer, type Server } from "node:net";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -78,5 +79,44 @@ describe("TLS files at start", () => {
     expect(stderr).toContain("TLS_KEY_FILE: required with TLS_CERT_FILE");
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(lines.some((line) => line.msg === "tickwire listening")).toBe(false);
+  });
+});
+
+describe("ports that cannot be bound at start", () => {
+  let taken: Server;
+  let takenPort: number;
+  beforeAll(async () => {
+    taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    takenPort = (taken.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => taken.close(() => resolve())));
+
+  const expectOneFatalLine = (run: Awaited<ReturnType<typeof runServer>>) => {
+    expect(run.code).toBe(1);
+    const fatal = run.lines.filter((line) => line.level === 60);
+    expect(fatal).toHaveLength(1);
+    expect(fatal[0]).toMatchObject({ code: "EADDRINUSE", port: takenPort });
+    expect(String(fatal[0]?.msg)).toContain(`127.0.0.1:${takenPort} (EADDRINUSE)`);
+    // ws-transport also logs the bind error with its stack (an error line of
+    // component "colyseus"); the process' own word is the fatal line.
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(JSON.stringify(fatal[0])).not.toMatch(/"stack"|\\n\s+at /);
+  };
+
+  it("PORT in use: one fatal line naming it, exit 1", async () => {
+    const run = await runServer({ PORT: String(takenPort) });
+    expectOneFatalLine(run);
+    expect(run.lines.some((line) => line.msg === "tickwire listening")).toBe(false);
+  });
+
+  it("HTTP_REDIRECT_PORT in use (the https port already listening): the same", async () => {
+    expectOneFatalLine(
+      await runServer({
+        TLS_CERT_FILE: cert.certificate,
+        TLS_KEY_FILE: cert.key,
+        HTTP_REDIRECT_PORT: String(takenPort),
+      }),
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CHAT_MAX_LENGTH, MAX_STACKED_MARKS, checkChatText } from "../../shared/index.ts";
+import { CHAT_MAX_LENGTH, CHAT_MAX_RAW_UNITS, MAX_STACKED_MARKS, checkChatText } from "../../shared/index.ts";
 
 describe("checkChatText", () => {
   it("accepts and cleans a normal line", () => {
@@ -27,6 +27,14 @@ describe("checkChatText", () => {
   it("counts an emoji as one character", () => {
     expect(checkChatText("🎮".repeat(CHAT_MAX_LENGTH)).ok).toBe(true);
     expect(checkChatText("🎮".repeat(CHAT_MAX_LENGTH + 1))).toEqual({ ok: false, reason: "too_long" });
+  });
+
+  it("refuses a raw line longer than CHAT_MAX_RAW_UNITS before cleaning it, whatever cleaning would leave", () => {
+    const padded = (units: number) => `hi${"\u200B".repeat(units - 2)}`;
+    expect(checkChatText(padded(CHAT_MAX_RAW_UNITS))).toEqual({ ok: true, text: "hi" });
+    expect(checkChatText(padded(CHAT_MAX_RAW_UNITS + 1))).toEqual({ ok: false, reason: "too_long" });
+    // The longest line that can pass (astral code points, two units each) is well within it.
+    expect(checkChatText("🎮".repeat(CHAT_MAX_LENGTH)).ok).toBe(true);
   });
 
   it("keeps markup as plain text (rendering is the client's job)", () => {

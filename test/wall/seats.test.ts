@@ -1,9 +1,10 @@
-import { Room, matchMaker, type AuthContext } from "@colyseus/core";
+import { Room, matchMaker, type AuthContext, type Client } from "@colyseus/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGatedHttpServer } from "../../colyseus/httpServerGate.ts";
 import { matchmakeClientKey } from "../../colyseus/matchmakeContext.ts";
-import { guardSeatReservations } from "../../colyseus/roomInternals.ts";
-import { matchmake } from "../../colyseus/wireClient.ts";
+import { guardSeatReservations, type HeldSeat } from "../../colyseus/roomInternals.ts";
+import { matchmake, WireClient } from "../../colyseus/wireClient.ts";
+import { until } from "../helpers/until.ts";
 import type { MatchmakeAdmitted } from "../../server/net/httpAdmission.ts";
 import { startMiniServer, type MiniServer } from "./miniServer.ts";
 
@@ -18,6 +19,7 @@ import { startMiniServer, type MiniServer } from "./miniServer.ts";
 const answers: Array<{ status: number; body: string }> = [];
 const keysSeenByOnAuth: Array<string | undefined> = [];
 let guardSaw: unknown[][] = [];
+let heldSaw: HeldSeat[][] = [];
 let seatsPerRoom = Infinity;
 
 class KeyedRoom extends Room {
@@ -29,9 +31,14 @@ class KeyedRoom extends Room {
     return { clientKey };
   }
 
+  override onDrop(client: Client): void {
+    this.allowReconnection(client, 20).catch(() => undefined);
+  }
+
   override onCreate(): void {
     guardSeatReservations(this, (_auth, held) => {
-      guardSaw.push(held);
+      guardSaw.push(held.map((seat) => seat.auth));
+      heldSaw.push(held);
       return held.length < seatsPerRoom;
     });
   }
@@ -94,5 +101,25 @@ describe("guardSeatReservations: the guard sees every seat's auth data; false is
     // The gate is told it was not a seat.
     expect(answers.at(-1)?.status).toBe(refused.status);
     console.log(`seats wall: a guarded refusal answers ${refused.status} ${JSON.stringify(refused.body)}`);
+  });
+
+  it("a dropped client's reconnection seat is seen as awaiting reconnection, and reconnecting is never guarded", async () => {
+    seatsPerRoom = Infinity;
+    heldSaw = [];
+    const { roomId } = await matchMaker.createRoom("keyed", {});
+    const headers = { "x-test-client": "a" };
+    const first = await WireClient.join(mini.httpUrl, roomId, "t", headers);
+    first.ws.terminate();
+    const room = matchMaker.getLocalRoomById(roomId) as unknown as { _reservedSeats: Record<string, unknown[]> };
+    await until(() => room._reservedSeats[first.seat!.sessionId]?.[3] === true, 5_000, "the reconnection seat");
+    const next = await matchmake(mini.httpUrl, "joinById", roomId, { token: "t", headers });
+    expect(next.status).toBe(200);
+    expect(heldSaw.at(-1)).toEqual([{ auth: { clientKey: "key-of-a" }, awaitingReconnection: true }]);
+    // With the guard refusing everything, the dropped client still gets its own seat back.
+    seatsPerRoom = 0;
+    const calls = heldSaw.length;
+    const back = await WireClient.reconnect(mini.httpUrl, first, headers);
+    expect(heldSaw.length).toBe(calls);
+    back.close();
   });
 });
