@@ -154,11 +154,21 @@ async function fleet(size: number, ack: boolean, drive: (client: WireClient, slo
     for (const client of live) reset(client);
   };
   let roomId = "";
-  for (let slot = 0; slot < size; slot++) {
+  for (let slot = 0; slot < size && !stopping; slot++) {
     // The room's first seat holds it (an acknowledged join), the others join it by id.
     const opensRoom = slot % limits.maxSeatsPerIpPerRoom === 0;
-    const client = await join(opensRoom ? undefined : roomId, token, opensRoom || ack);
-    if (opensRoom) roomId = client.seat?.roomId ?? "";
+    // A refusal while the fleet comes up is the limits at work (the room's
+    // seats for this address taken by re-joins of connections already cut,
+    // say): the slot keeps trying, as a cut one does; a room is retried.
+    const client = await join(opensRoom ? undefined : roomId, token, opensRoom || ack).catch(() => undefined);
+    if (opensRoom) {
+      if (client === undefined) {
+        slot--;
+        await sleep(500);
+        continue;
+      }
+      roomId = client.seat?.roomId ?? "";
+    }
     void keep(slot, roomId, client);
   }
 }
