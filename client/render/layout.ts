@@ -4,6 +4,8 @@ import type { Margins } from "./viewport.ts";
 export const HUD_HEIGHT = 44;
 /** Air around the arena, in CSS pixels. */
 export const EDGE = 8;
+/** Air between the HUD row's measured bottom and the arena. */
+const HUD_GAP = 4;
 /**
  * Below the letterboxed arena, at least this much room (CSS px) before the
  * arena moves to the top and the chat and joystick go under it (a phone in
@@ -35,7 +37,12 @@ export function arenaLayout(
   map: { width: number; height: number },
   chrome: Chrome,
 ): { layout: ArenaLayout; margins: Margins } {
-  const margins: Margins = { top: Math.max(HUD_HEIGHT, chrome.hudBottom), right: EDGE, bottom: EDGE, left: EDGE };
+  const margins: Margins = {
+    top: Math.max(HUD_HEIGHT, chrome.hudBottom + HUD_GAP),
+    right: EDGE,
+    bottom: EDGE,
+    left: EDGE,
+  };
   const fit = (m: Margins) =>
     Math.max(Math.min((width - m.left - m.right) / map.width, (height - m.top - m.bottom) / map.height), 0);
   const scale = fit(margins);

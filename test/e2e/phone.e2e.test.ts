@@ -204,6 +204,28 @@ describeBrowser("a phone in portrait", () => {
     await page.close();
   });
 
+  it("in landscape: the arena beside the joystick, the HUD one row, touch-sized buttons", async () => {
+    const landscape = await browser.newContext({ ...PHONE, viewport: { width: 844, height: 390 } });
+    const page = await landscape.newPage();
+    await page.goto(`${ts.httpUrl}/?room=${arena.roomId}`);
+    await page.fill("#name-input", "Lana");
+    await page.tap("#quick-play");
+    await page.waitForFunction(() => window.__tickwire?.snapshot().view?.layout === "aside");
+    const view = (await snapshot(page)).view;
+    if (view === undefined) throw new Error("nothing drawn");
+    const hud = await hudRow(page);
+    expect(hud.rows).toBe(1);
+    expectApart([hud.box, await boxOf(page, "#joystick"), playArea(view.camera)]);
+    const small = await page.evaluate(
+      () =>
+        [...document.querySelectorAll<HTMLElement>("#hud button, #chat button")]
+          .map((b) => b.getBoundingClientRect())
+          .filter((b) => b.width < 44 || b.height < 44).length,
+    );
+    expect(small).toBe(0);
+    await landscape.close();
+  });
+
   it("the README's screenshot: five players in the arena at 1280×800, chatting", async () => {
     const desktop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const room = await ts.colyseus.createRoom<ArenaRoom>("arena", {});
@@ -284,8 +306,10 @@ async function hudRow(page: Page): Promise<{ box: Box; rows: number }> {
   return { box, rows };
 }
 
+/** Boxes that touch do not overlap; nor do they for a rounding error (the camera's offsets are fractional). */
 function overlaps(a: Box, b: Box): boolean {
-  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const e = 0.5;
+  return a.left < b.right - e && b.left < a.right - e && a.top < b.bottom - e && b.top < a.bottom - e;
 }
 
 function inside(box: Box, screen: { width: number; height: number }): boolean {
