@@ -9,12 +9,11 @@ const COLLAPSED_KEY = "tickwire.chatCollapsed";
  * toggle, so nothing said is missed.
  */
 export class ChatToggle {
-  private readonly root = byId("chat");
   private readonly log = byId("chat-log");
   private readonly button = byId<HTMLButtonElement>("chat-toggle");
   private readonly abort = new AbortController();
   private readonly watcher = new MutationObserver(() => {
-    if (this.collapsed) this.button.dataset.unread = "";
+    if (this.collapsed && this.log.childElementCount > 0) this.button.dataset.unread = "";
   });
 
   constructor(private readonly storage: KeyValueStore) {
@@ -34,8 +33,6 @@ export class ChatToggle {
 
   private set(collapsed: boolean, remember: boolean): void {
     this.log.hidden = collapsed;
-    if (collapsed) this.root.dataset.collapsed = "";
-    else delete this.root.dataset.collapsed;
     delete this.button.dataset.unread;
     this.button.setAttribute("aria-expanded", String(!collapsed));
     this.button.textContent = collapsed ? "▴" : "▾";
