@@ -1,14 +1,17 @@
 import { ARENA_BOUNDS, PLAYER_RADIUS, type WorldBounds } from "../../shared/index.ts";
 import type { RenderPlayer } from "../net/session.ts";
 import { followCamera, worldScale } from "./camera.ts";
+import { arenaLayout, EDGE, HUD_HEIGHT, type ArenaLayout, type Chrome } from "./layout.ts";
 import { placeLabel, type LabelBox } from "./labels.ts";
 import { fitWorld, toScreen, type Viewport } from "./viewport.ts";
 
 const GRID_STEP = 100;
 /** Moderators and admins carry a mark next to their name, so a look-alike name cannot pass for one. */
 const ROLE_MARK: Readonly<Record<string, string>> = { moderator: " ★mod", admin: " ★admin" };
-/** The HUD row at the top of the canvas, in CSS pixels: the world and the labels stay below it. */
-const HUD_HEIGHT = 44;
+/** A disc is never drawn smaller than this radius in CSS px (the arena on a phone in portrait: ≥ 10 px across). */
+const MIN_DISC_RADIUS = 5;
+/** No HUD measured (tests, the first frame): the one-row laptop HUD. */
+const NO_CHROME: Chrome = { hudBottom: 0, joystick: 0 };
 
 /** Where one player was drawn in the last frame, in CSS pixels (for the page's own layout and the debug hook). */
 export interface DrawnPlayer {
@@ -40,6 +43,8 @@ export interface DrawnFrame {
   camera: Viewport;
   /** The players whose disc reached the canvas: where, how opaque, and where their name went. */
   drawn: DrawnPlayer[];
+  /** How the arena was framed (client/render/layout.ts); the world's camera is always `letterbox`. */
+  layout: ArenaLayout;
 }
 
 /**
@@ -52,6 +57,8 @@ export class ArenaRenderer {
   private readonly context: CanvasRenderingContext2D;
   private view: Viewport = { scale: 1, offsetX: 0, offsetY: 0 };
   private ratio = 1;
+  private layout: ArenaLayout = "letterbox";
+  private top = HUD_HEIGHT;
 
   constructor(private readonly canvas: HTMLCanvasElement) {
     const context = canvas.getContext("2d");
@@ -59,8 +66,9 @@ export class ArenaRenderer {
     this.context = context;
   }
 
-  draw(players: readonly DrawPlayer[], scene: Scene = { kind: "arena" }): DrawnFrame {
-    this.resize(scene);
+  /** `chrome`: where the page's HUD and joystick are, so the arena (and the labels) stay clear of them. */
+  draw(players: readonly DrawPlayer[], scene: Scene = { kind: "arena" }, chrome: Chrome = NO_CHROME): DrawnFrame {
+    this.resize(scene, chrome);
     const map = scene.kind === "world" ? scene.bounds : ARENA_BOUNDS;
     const ratio = window.devicePixelRatio || 1;
     const ctx = this.context;
@@ -92,7 +100,7 @@ export class ArenaRenderer {
 
     // The local player is drawn last, on top.
     const ordered = [...players].sort((a, b) => Number(a.self) - Number(b.self));
-    const radius = Math.max(PLAYER_RADIUS * scale, 4);
+    const radius = Math.max(PLAYER_RADIUS * scale, MIN_DISC_RADIUS * this.ratio);
     const fontSize = Math.max(11, Math.round(14 * Math.min(scale * 1.5, 1.4)));
     ctx.font = `600 ${fontSize}px system-ui, sans-serif`;
     ctx.textAlign = "left";
@@ -100,7 +108,7 @@ export class ArenaRenderer {
     const area = {
       width: this.canvas.width,
       height: this.canvas.height,
-      top: HUD_HEIGHT * this.ratio,
+      top: this.top * this.ratio,
       pad: 4 * this.ratio,
     };
     const drawn: DrawnPlayer[] = [];
@@ -149,11 +157,12 @@ export class ArenaRenderer {
       height: this.canvas.height / ratio,
       camera: { scale: s / ratio, offsetX: offsetX / ratio, offsetY: offsetY / ratio },
       drawn,
+      layout: this.layout,
     };
   }
 
   /** Match the backing store to the element's size at the device pixel ratio. */
-  private resize(scene: Scene): void {
+  private resize(scene: Scene, chrome: Chrome): void {
     const ratio = window.devicePixelRatio || 1;
     this.ratio = ratio;
     const width = Math.round(this.canvas.clientWidth * ratio);
@@ -162,13 +171,21 @@ export class ArenaRenderer {
       this.canvas.width = width;
       this.canvas.height = height;
     }
-    // Keep the HUD row (≈ 44 CSS px) clear of the world, and a little air elsewhere.
-    const m = 8 * ratio;
-    const margins = { top: HUD_HEIGHT * ratio, right: m, bottom: m, left: m };
+    // Keep the HUD row (≈ 44 CSS px on a laptop, more with touch-sized pills) clear of the world, and a little air
+    // elsewhere; on a phone the arena also keeps clear of the chat and the joystick (layout.ts).
+    const css = { width: width / ratio, height: height / ratio };
+    const framed = arenaLayout(css.width, css.height, ARENA_BOUNDS, chrome);
+    this.top = framed.margins.top;
     if (scene.kind === "arena") {
+      this.layout = framed.layout;
+      const a = framed.margins;
+      const margins = { top: a.top * ratio, right: a.right * ratio, bottom: a.bottom * ratio, left: a.left * ratio };
       this.view = fitWorld(width, height, ARENA_BOUNDS.width, ARENA_BOUNDS.height, margins);
       return;
     }
+    this.layout = "letterbox";
+    const m = EDGE * ratio;
+    const margins = { top: this.top * ratio, right: m, bottom: m, left: m };
     const { bounds, viewRadius, focus } = scene;
     const scale = worldScale(width - 2 * m, height - margins.top - m, viewRadius, ratio);
     const centre = focus ?? { x: bounds.width / 2, y: bounds.height / 2 };

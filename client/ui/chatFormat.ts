@@ -89,6 +89,17 @@ export function rejectionText(rejection: ChatRejected): string {
   }
 }
 
+/**
+ * The chat input's placeholder. The full sentence does not fit a phone's
+ * narrow input (it read "Press Enter to chat, /hel…" at 390 px), and a touch
+ * screen has no Enter to press until the keyboard is up.
+ */
+export function chatPlaceholder(screen: { touch: boolean; narrow: boolean }): string {
+  if (screen.touch) return "Tap to chat · /help";
+  if (screen.narrow) return "Enter to chat · /help";
+  return "Press Enter to chat, /help for commands";
+}
+
 /** The /help text, from the same command table the server parses with. */
 export const HELP_TEXT = [
   ...CHAT_COMMANDS.map((c) => `${c.usage} — ${c.summary}${c.role === Role.Player ? "" : ` (${c.role}s)`}`),

@@ -1,5 +1,5 @@
 import { Role, type ChatLine, type ChatRejected } from "../../shared/index.ts";
-import { ChatBook, HELP_TEXT, entryFromLine, rejectionText, type ChatEntry } from "./chatFormat.ts";
+import { ChatBook, HELP_TEXT, chatPlaceholder, entryFromLine, rejectionText, type ChatEntry } from "./chatFormat.ts";
 import { byId, el } from "./dom.ts";
 
 /**
@@ -28,6 +28,13 @@ export class ChatPanel {
     private readonly roleOf: (sessionId: string) => Role | undefined = () => undefined,
   ) {
     const { signal } = this.abort;
+    // A shorter placeholder where the long one would be cut (a phone), following rotation and resizing.
+    const narrow = window.matchMedia("(max-width: 520px)");
+    const touch = window.matchMedia("(pointer: coarse)");
+    const place = () => (this.input.placeholder = chatPlaceholder({ touch: touch.matches, narrow: narrow.matches }));
+    place();
+    narrow.addEventListener("change", place, { signal });
+    touch.addEventListener("change", place, { signal });
     this.form.addEventListener(
       "submit",
       (event) => {

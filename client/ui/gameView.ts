@@ -2,12 +2,14 @@ import { TouchJoystick } from "../input/joystick.ts";
 import { KeyboardInput } from "../input/keyboard.ts";
 import { isTypingTarget } from "../input/keys.ts";
 import type { GameSession, RenderPlayer } from "../net/session.ts";
-import { RoomName } from "../../shared/index.ts";
+import { ARENA_BOUNDS, RoomName } from "../../shared/index.ts";
 import type { DebugView } from "../debug.ts";
 import { FadeTracker } from "../render/fade.ts";
 import { Minimap } from "../render/minimap.ts";
-import { ArenaRenderer, type DrawnPlayer } from "../render/renderer.ts";
+import { EDGE, type Chrome } from "../render/layout.ts";
+import { ArenaRenderer, type DrawnFrame, type DrawnPlayer } from "../render/renderer.ts";
 import { ChatPanel } from "./chatPanel.ts";
+import { ChatToggle } from "./chatToggle.ts";
 import { ControlsHint } from "./controlsHint.ts";
 import { byId } from "./dom.ts";
 import { Hud } from "./hud.ts";
@@ -30,6 +32,11 @@ export class GameView {
   private readonly playerList = new PlayerList();
   private readonly hint = new ControlsHint(window.localStorage, window.matchMedia("(pointer: coarse)").matches);
   readonly chat: ChatPanel;
+  private readonly chatToggle = new ChatToggle(window.localStorage);
+  private readonly hudRoot = byId("hud");
+  private readonly joystickRoot = byId("joystick");
+  /** The layout last told to the page's CSS (data-layout, --hud-bottom, --play-bottom), to write only changes. */
+  private cssLayout = "";
   private frameHandle = 0;
   private lastListDraw = 0;
   private shareReset: ReturnType<typeof setTimeout> | undefined;
@@ -93,6 +100,7 @@ export class GameView {
     this.keyboard.dispose();
     this.joystick.dispose();
     this.chat.dispose();
+    this.chatToggle.dispose();
     this.playerList.dispose();
     this.hint.dispose();
     clearTimeout(this.shareReset);
@@ -129,15 +137,43 @@ export class GameView {
     const world = kind === RoomName.World && viewRadius !== undefined;
     this.root.classList.toggle("world", world);
     this.minimap.visible = world;
+    const chrome = this.chrome();
     if (!world) {
-      this.lastDrawn = { ...this.renderer.draw(this.lastPlayers), kind, minimap: undefined };
+      const frame = this.renderer.draw(this.lastPlayers, { kind: "arena" }, chrome);
+      this.lastDrawn = { ...frame, kind, minimap: undefined };
+      this.applyLayout(frame, chrome, ARENA_BOUNDS.height);
       return;
     }
     const self = this.lastPlayers.find((p) => p.self);
     const focus = self === undefined ? undefined : { x: self.x, y: self.y };
-    const frame = this.renderer.draw(this.fades.update(now, this.lastPlayers), { kind, bounds, viewRadius, focus });
+    const scene = { kind, bounds, viewRadius, focus } as const;
+    const frame = this.renderer.draw(this.fades.update(now, this.lastPlayers), scene, chrome);
+    this.applyLayout(frame, chrome, undefined);
     const minimap = this.minimap.draw(this.lastPlayers, bounds, viewRadius, frame.camera, frame);
     this.lastDrawn = { ...frame, kind, minimap };
+  }
+
+  /** Where the HUD row ends and how much room the joystick takes on the right (0 without a touch screen). */
+  private chrome(): Chrome {
+    const hudBottom = this.hudRoot.getBoundingClientRect().bottom;
+    if (this.joystickRoot.offsetParent === null) return { hudBottom, joystick: 0 };
+    const stick = this.joystickRoot.getBoundingClientRect();
+    return { hudBottom, joystick: Math.max(window.innerWidth - stick.left + EDGE, 0) };
+  }
+
+  /**
+   * Tell the CSS how the canvas is framed: the panels open below the HUD row
+   * (--hud-bottom), and on a phone in portrait the chat sits under the arena
+   * (data-layout="stacked", --play-bottom) instead of over it.
+   */
+  private applyLayout(frame: DrawnFrame, chrome: Chrome, mapHeight: number | undefined): void {
+    const playBottom = mapHeight === undefined ? 0 : frame.camera.offsetY + mapHeight * frame.camera.scale;
+    const key = `${frame.layout} ${Math.round(chrome.hudBottom)} ${Math.round(playBottom)}`;
+    if (key === this.cssLayout) return;
+    this.cssLayout = key;
+    this.root.dataset.layout = frame.layout;
+    this.root.style.setProperty("--hud-bottom", `${Math.round(chrome.hudBottom)}px`);
+    this.root.style.setProperty("--play-bottom", `${Math.round(playBottom)}px`);
   }
 
   private async share(): Promise<void> {
