@@ -72,6 +72,38 @@ export function snapshot(page: Page): Promise<DebugSnapshot> {
 }
 
 /**
+ * Walk `walker` right (or left, whichever has room) until `watcher` has seen
+ * them cover `distance`; then wait until the walker's prediction and the
+ * server agree and the watcher has that same position. Returns it.
+ */
+export async function walkUntilSeen(walker: Page, watcher: Page, distance: number): Promise<{ x: number; y: number }> {
+  const walkerId = (await snapshot(walker)).sessionId;
+  const start = (await snapshot(watcher)).players.find((p) => p.sessionId === walkerId);
+  if (start === undefined) throw new Error("the watcher does not see the walker");
+  const key = start.serverX > 800 ? "KeyA" : "KeyD";
+  await walker.bringToFront();
+  await walker.keyboard.down(key);
+  await watcher.waitForFunction(
+    ({ id, from, distance }) => {
+      const p = window.__tickwire?.snapshot().players.find((q) => q.sessionId === id);
+      return p !== undefined && Math.abs(p.serverX - from) >= distance;
+    },
+    { id: walkerId, from: start.serverX, distance },
+  );
+  await walker.keyboard.up(key);
+  await walker.waitForFunction(() => {
+    const me = window.__tickwire?.snapshot().players.find((p) => p.self);
+    return me !== undefined && me.x === me.serverX;
+  });
+  const me = (await snapshot(walker)).players.find((p) => p.self);
+  await watcher.waitForFunction(
+    ({ id, x }) => window.__tickwire?.snapshot().players.find((q) => q.sessionId === id)?.serverX === x,
+    { id: walkerId, x: me?.serverX },
+  );
+  return { x: me?.serverX ?? Number.NaN, y: me?.serverY ?? Number.NaN };
+}
+
+/**
  * Open the start screen in a fresh browser context (its own storage), enter a
  * name, and play: quick play, or the listed room `roomId`. `prepare` runs on
  * the start screen first (e.g. to paste an operator token).

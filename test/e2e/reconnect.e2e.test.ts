@@ -3,7 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { TcpProxy } from "../helpers/tcpProxy.ts";
-import { ARTIFACTS, buildClient, describeBrowser, joinAs, launchBrowser, snapshot } from "./browser.ts";
+import { ARTIFACTS, buildClient, describeBrowser, joinAs, launchBrowser, snapshot, walkUntilSeen } from "./browser.ts";
 
 /**
  * Alice plays through a TCP proxy that can cut her connection the way a
@@ -42,33 +42,7 @@ describeBrowser("losing the connection in a real browser", () => {
   });
 
   /** Walk Alice right (or left) until Bob has seen her cover `distance`; returns her settled position. */
-  async function walk(distance: number): Promise<{ x: number; y: number }> {
-    const aliceId = (await snapshot(alice)).sessionId;
-    const start = (await snapshot(bob)).players.find((p) => p.sessionId === aliceId);
-    if (start === undefined) throw new Error("Bob does not see Alice");
-    const key = start.serverX > 800 ? "KeyA" : "KeyD";
-    await alice.bringToFront();
-    await alice.keyboard.down(key);
-    await bob.waitForFunction(
-      ({ id, from, distance }) => {
-        const p = window.__tickwire?.snapshot().players.find((q) => q.sessionId === id);
-        return p !== undefined && Math.abs(p.serverX - from) >= distance;
-      },
-      { id: aliceId, from: start.serverX, distance },
-    );
-    await alice.keyboard.up(key);
-    // Settled: Alice's prediction and the server agree and Bob has the same.
-    await alice.waitForFunction(() => {
-      const me = window.__tickwire?.snapshot().players.find((p) => p.self);
-      return me !== undefined && me.x === me.serverX;
-    });
-    const me = (await snapshot(alice)).players.find((p) => p.self);
-    await bob.waitForFunction(
-      ({ id, x }) => window.__tickwire?.snapshot().players.find((q) => q.sessionId === id)?.serverX === x,
-      { id: aliceId, x: me?.serverX },
-    );
-    return { x: me?.serverX ?? Number.NaN, y: me?.serverY ?? Number.NaN };
-  }
+  const walk = (distance: number): Promise<{ x: number; y: number }> => walkUntilSeen(alice, bob, distance);
 
   it("a cut connection comes back as the same player, at the same place, with the chat it missed", async () => {
     // Walking takes over a second: the SDK only reconnects rooms it has been in for a while (minUptime).

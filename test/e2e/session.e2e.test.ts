@@ -3,7 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { TcpProxy } from "../helpers/tcpProxy.ts";
-import { ARTIFACTS, buildClient, describeBrowser, launchBrowser, snapshot } from "./browser.ts";
+import { ARTIFACTS, buildClient, describeBrowser, launchBrowser, snapshot, walkUntilSeen } from "./browser.ts";
 
 /**
  * Issue 12's session items in a real browser: a room named at create time,
@@ -65,29 +65,7 @@ describeBrowser("sessions and rooms in a real browser", () => {
 
   /** Walk Alice until Bob has seen her cover `distance` and both agree where she is (also: old enough to reconnect). */
   async function walk(distance: number): Promise<void> {
-    const aliceId = (await snapshot(alice)).sessionId;
-    const start = (await snapshot(bob)).players.find((p) => p.sessionId === aliceId);
-    if (start === undefined) throw new Error("Bob does not see Alice");
-    const key = start.serverX > 800 ? "KeyA" : "KeyD";
-    await alice.bringToFront();
-    await alice.keyboard.down(key);
-    await bob.waitForFunction(
-      ({ id, from, distance }) => {
-        const p = window.__tickwire?.snapshot().players.find((q) => q.sessionId === id);
-        return p !== undefined && Math.abs(p.serverX - from) >= distance;
-      },
-      { id: aliceId, from: start.serverX, distance },
-    );
-    await alice.keyboard.up(key);
-    await alice.waitForFunction(() => {
-      const me = window.__tickwire?.snapshot().players.find((p) => p.self);
-      return me !== undefined && me.x === me.serverX;
-    });
-    const me = (await snapshot(alice)).players.find((p) => p.self);
-    await bob.waitForFunction(
-      ({ id, x }) => window.__tickwire?.snapshot().players.find((q) => q.sessionId === id)?.serverX === x,
-      { id: aliceId, x: me?.serverX },
-    );
+    await walkUntilSeen(alice, bob, distance);
   }
 
   it("a room named at create time shows its name in the HUD and in the start list", async () => {
